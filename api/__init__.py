@@ -1,0 +1,1 @@
+"""The web face of Vigil: the Starlette app, the GraphQL schema, authentication."""

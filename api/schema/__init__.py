@@ -1,0 +1,1 @@
+"""The GraphQL schema: types mirror the domain, resolvers stay thin."""

@@ -1,0 +1,32 @@
+"""The domain's enums, registered with GraphQL under their member names.
+
+Registration marks the domain classes themselves, so resolvers return domain
+values directly and no second copy of any enum exists.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.alert.model import AlertStatus, Severity
+from domain.auth.principal import Role
+from domain.errors import ErrorCode
+from domain.events import IncidentEventKind
+from domain.incident.model import IncidentStatus, TimelineKind
+from domain.ingest.model import IngestOutcomeKind
+
+for _enum in (Severity, AlertStatus, IncidentStatus, TimelineKind, IncidentEventKind, Role):
+    strawberry.enum(_enum)
+strawberry.enum(IngestOutcomeKind, name="IngestOutcome")
+strawberry.enum(ErrorCode, description="Stable codes found in every error's extensions.code.")
+
+__all__ = [
+    "AlertStatus",
+    "ErrorCode",
+    "IncidentEventKind",
+    "IncidentStatus",
+    "IngestOutcomeKind",
+    "Role",
+    "Severity",
+    "TimelineKind",
+]

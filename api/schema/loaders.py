@@ -1,0 +1,67 @@
+"""DataLoaders: relations are fetched once per request for all parents together."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from api.container import Container
+from domain.alert.model import Alert
+from domain.auth import Principal
+from domain.incident.model import Incident, TimelineEntry
+from domain.service.model import Service
+from domain.store.pagination import Page, PageRequest
+
+T = TypeVar("T")
+PageKey = tuple[str, int, str | None]
+"""(owner id, first, after)."""
+
+
+class Loaders:
+    def __init__(self, container: Container, principal: Callable[[], Principal]) -> None:
+        self._container = container
+        self._principal = principal
+        self.service = DataLoader[str, Service | None](self._load_services)
+        self.incident = DataLoader[str, Incident | None](self._load_incidents)
+        self.alert_page = DataLoader[PageKey, Page[Alert]](self._load_alert_pages)
+        self.timeline_page = DataLoader[PageKey, Page[TimelineEntry]](self._load_timeline_pages)
+
+    async def _load_services(self, ids: list[str]) -> list[Service | None]:
+        found = await self._container.services.by_ids(self._principal(), ids)
+        return [found.get(i) for i in ids]
+
+    async def _load_incidents(self, ids: list[str]) -> list[Incident | None]:
+        found = await self._container.incidents.by_ids(self._principal(), ids)
+        return [found.get(i) for i in ids]
+
+    async def _load_alert_pages(self, keys: list[PageKey]) -> list[Page[Alert]]:
+        return await _pages_by_request(
+            keys,
+            lambda ids, page: self._container.incidents.alert_pages(self._principal(), ids, page),
+        )
+
+    async def _load_timeline_pages(self, keys: list[PageKey]) -> list[Page[TimelineEntry]]:
+        return await _pages_by_request(
+            keys,
+            lambda ids, page: self._container.incidents.timeline_pages(
+                self._principal(), ids, page
+            ),
+        )
+
+
+async def _pages_by_request(
+    keys: Sequence[PageKey],
+    fetch: Callable[[list[str], PageRequest], Awaitable[dict[str, Page[T]]]],
+) -> list[Page[T]]:
+    """One fetch per distinct (first, after), covering every owner that asked for it."""
+    owners: dict[tuple[int, str | None], list[str]] = {}
+    for owner_id, first, after in keys:
+        owners.setdefault((first, after), []).append(owner_id)
+    pages: dict[PageKey, Page[T]] = {}
+    for (first, after), owner_ids in owners.items():
+        fetched = await fetch(owner_ids, PageRequest(first=first, after=after))
+        for owner_id in owner_ids:
+            pages[(owner_id, first, after)] = fetched[owner_id]
+    return [pages[key] for key in keys]

@@ -1,0 +1,101 @@
+"""Write operations."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.schema.access import context_of
+from api.schema.incident import Incident, TimelineEntry
+from api.schema.ingest import AlertInput, IngestResult, drafts_from
+from api.schema.service import CreateServiceInput, Service
+from api.schema.user import (
+    CreateApiTokenInput,
+    CreatedApiToken,
+    CreatedIntegrationKey,
+    CreateIntegrationKeyInput,
+    CreateUserInput,
+    User,
+)
+from domain.errors import BatchTooLargeError
+from domain.incident.model import NoteDraft
+from domain.ingest.model import MAX_BATCH
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def create_service(self, info: strawberry.Info, input: CreateServiceInput) -> Service:
+        context = context_of(info)
+        service = await context.container.services.create(context.principal, input.to_draft())
+        return Service.from_domain(service)
+
+    @strawberry.mutation
+    async def create_integration_key(
+        self, info: strawberry.Info, input: CreateIntegrationKeyInput
+    ) -> CreatedIntegrationKey:
+        context = context_of(info)
+        issued = await context.container.integration_keys.create(
+            context.principal, input.to_draft()
+        )
+        return CreatedIntegrationKey.from_domain(issued)
+
+    @strawberry.mutation
+    async def create_user(self, info: strawberry.Info, input: CreateUserInput) -> User:
+        context = context_of(info)
+        return User.from_domain(
+            await context.container.users.create_user(context.principal, input.to_draft())
+        )
+
+    @strawberry.mutation
+    async def create_api_token(
+        self, info: strawberry.Info, input: CreateApiTokenInput
+    ) -> CreatedApiToken:
+        context = context_of(info)
+        principal = context.principal
+        issued = await context.container.users.issue_token(
+            principal, user_id=input.user_id or principal.id, name=input.name
+        )
+        return CreatedApiToken(
+            id=strawberry.ID(issued.token.id),
+            name=issued.token.name,
+            user_id=strawberry.ID(issued.token.user_id),
+            secret=issued.secret,
+        )
+
+    @strawberry.mutation(
+        description=f"Store up to {MAX_BATCH} alerts, deduplicate and correlate them. Results "
+        "come in the order of the input. Callable with an integration key."
+    )
+    async def ingest_alerts(
+        self, info: strawberry.Info, alerts: list[AlertInput]
+    ) -> list[IngestResult]:
+        context = context_of(info)
+        principal = context.principal
+        if len(alerts) > MAX_BATCH:
+            raise BatchTooLargeError(
+                f"A call may carry at most {MAX_BATCH} alerts; this one has {len(alerts)}."
+            )
+        outcomes = await context.container.ingest.ingest(principal, drafts_from(alerts))
+        return [IngestResult.from_domain(outcome) for outcome in outcomes]
+
+    @strawberry.mutation
+    async def acknowledge_incident(self, info: strawberry.Info, id: strawberry.ID) -> Incident:
+        context = context_of(info)
+        return Incident.from_domain(
+            await context.container.incidents.acknowledge(context.principal, id)
+        )
+
+    @strawberry.mutation
+    async def resolve_incident(self, info: strawberry.Info, id: strawberry.ID) -> Incident:
+        context = context_of(info)
+        return Incident.from_domain(
+            await context.container.incidents.resolve(context.principal, id)
+        )
+
+    @strawberry.mutation
+    async def add_incident_note(
+        self, info: strawberry.Info, id: strawberry.ID, body: str
+    ) -> TimelineEntry:
+        context = context_of(info)
+        entry = await context.container.incidents.add_note(context.principal, id, NoteDraft(body))
+        return TimelineEntry.from_domain(entry)

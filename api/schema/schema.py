@@ -1,0 +1,48 @@
+"""The assembled schema, with its limits."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from api.schema.enums import ErrorCode
+from api.schema.errors import ErrorPresentation, log_unexpected
+from api.schema.mutation import Mutation
+from api.schema.query import Query
+from api.schema.scalars import SCALARS
+from api.schema.subscription import Subscription
+
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 5000
+"""Documents only: 1,000 alerts go in variables, not inline."""
+
+
+class VigilSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_unexpected(errors)
+
+
+schema = VigilSchema(
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    types=[ErrorCode],
+    config=StrawberryConfig(scalar_map=SCALARS, sort_schema=True),
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        ErrorPresentation,
+    ],
+)
+
+
+def sdl() -> str:
+    """The schema in SDL, sorted so diffs stay small."""
+    return schema.as_str() + "\n"

@@ -1,0 +1,65 @@
+"""Live operations over graphql-transport-ws."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+
+import strawberry
+
+from api.schema.access import context_of
+from api.schema.enums import IncidentEventKind
+from api.schema.incident import Incident
+from domain.auth import Action
+from domain.events import IncidentEvent as DomainEvent
+from domain.incident.model import Incident as DomainIncident
+
+
+@strawberry.type
+class IncidentEvent:
+    kind: IncidentEventKind
+    incident: Incident = strawberry.field(description="The incident as it was after the change.")
+    occurred_at: datetime = strawberry.field(description="When the change was committed.")
+
+
+@strawberry.input
+class IncidentEventFilter:
+    service_ids: list[strawberry.ID] | None = None
+    kinds: list[IncidentEventKind] | None = None
+
+    def accepts(self, event: DomainEvent) -> bool:
+        return (not self.service_ids or event.service_id in self.service_ids) and (
+            not self.kinds or event.kind in self.kinds
+        )
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="Every change to incidents that match the filter.")
+    async def incident_events(
+        self, info: strawberry.Info, filter: IncidentEventFilter | None = None
+    ) -> AsyncGenerator[IncidentEvent, None]:
+        context = context_of(info)
+        context.principal.require(Action.READ)
+        wanted = filter or IncidentEventFilter()
+        async with context.container.hub.subscribe(wanted.accepts) as subscriber:
+            async for event in subscriber.events():
+                context.refresh_loaders()
+                yield IncidentEvent(
+                    kind=event.kind,
+                    incident=Incident.from_domain(DomainIncident.from_document(event.incident)),
+                    occurred_at=event.committed_at,
+                )
+
+    @strawberry.subscription(description="The incident, after each change to it.")
+    async def incident(
+        self, info: strawberry.Info, id: strawberry.ID
+    ) -> AsyncGenerator[Incident, None]:
+        context = context_of(info)
+        await context.container.incidents.get(context.principal, id)
+        async with context.container.hub.subscribe(
+            lambda event: event.incident_id == id
+        ) as subscriber:
+            async for event in subscriber.events():
+                context.refresh_loaders()
+                yield Incident.from_domain(DomainIncident.from_document(event.incident))

@@ -1,0 +1,59 @@
+"""The one narrow interface between the domain and any correlation engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFacts:
+    """What a correlator may know about an alert."""
+
+    id: str
+    service: str
+    occurred_at: datetime
+    severity: str
+    source: str
+    summary: str
+    labels: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenIncident:
+    """An incident still open, as far as correlation is concerned."""
+
+    id: str
+    service: str
+    first_event_at: datetime
+    last_event_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Join an existing incident, or open a new one.
+
+    Exactly one of ``incident_id`` and ``new_incident`` is set. Alerts with the
+    same ``new_incident`` number open one incident together.
+    """
+
+    alert_id: str
+    incident_id: str | None
+    new_incident: int | None
+    score: float
+    reason: str
+
+
+class Correlator(Protocol):
+    @property
+    def lookback(self) -> timedelta:
+        """How far before a batch's earliest alert an open incident can still be joined."""
+        ...
+
+    def assign(
+        self, alerts: Sequence[AlertFacts], open_incidents: Sequence[OpenIncident]
+    ) -> list[Decision]:
+        """One decision per alert, in the order given."""
+        ...

@@ -1,0 +1,190 @@
+"""Alerts, normalised: whatever the monitor, an alert looks like this."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.clock import as_utc
+from domain.errors import ValidationError
+from domain.store.database import Document
+from domain.validation import require_slug, require_text
+
+MAX_LABELS = 64
+MAX_LABEL_KEY = 128
+MAX_LABEL_VALUE = 1024
+MAX_FUTURE_SKEW = timedelta(minutes=10)
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2, Severity.CRITICAL: 3}
+
+
+class AlertStatus(StrEnum):
+    FIRING = "firing"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertDraft:
+    """An alert as a monitor sent it, validated on construction."""
+
+    summary: str
+    description: str = ""
+    source: str = "api"
+    service: str | None = None
+    severity: Severity = Severity.ERROR
+    labels: Mapping[str, str] = field(default_factory=dict)
+    dedup_key: str | None = None
+    occurred_at: datetime | None = None
+    status: AlertStatus = AlertStatus.FIRING
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "summary", require_text(self.summary, field="summary", max_length=1024)
+        )
+        object.__setattr__(
+            self,
+            "description",
+            require_text(self.description, field="description", max_length=16384, allow_empty=True),
+        )
+        object.__setattr__(
+            self, "source", require_text(self.source, field="source", max_length=255)
+        )
+        if self.service is not None:
+            require_slug(self.service, field="service")
+        if self.dedup_key is not None:
+            object.__setattr__(
+                self, "dedup_key", require_text(self.dedup_key, field="dedupKey", max_length=255)
+            )
+        _check_labels(self.labels)
+        if self.occurred_at is not None:
+            if self.occurred_at.tzinfo is None or self.occurred_at.utcoffset() is None:
+                raise ValidationError(
+                    "'occurredAt' has no time zone.",
+                    suggestion="Send ISO 8601 with an offset, e.g. 2026-11-26T15:04:05Z.",
+                    field="occurredAt",
+                )
+            object.__setattr__(self, "occurred_at", as_utc(self.occurred_at))
+
+
+def _check_labels(labels: Mapping[str, str]) -> None:
+    if not isinstance(labels, Mapping):
+        raise ValidationError("'labels' must be an object of strings.", field="labels")
+    if len(labels) > MAX_LABELS:
+        raise ValidationError(
+            f"At most {MAX_LABELS} labels are allowed, got {len(labels)}.", field="labels"
+        )
+    for key, value in labels.items():
+        if not isinstance(key, str) or not key or len(key) > MAX_LABEL_KEY:
+            raise ValidationError(
+                f"Label names must be 1 to {MAX_LABEL_KEY} characters, got {key!r}.", field="labels"
+            )
+        if not isinstance(value, str) or len(value) > MAX_LABEL_VALUE:
+            raise ValidationError(
+                f"Label '{key}' must be a string of at most {MAX_LABEL_VALUE} characters.",
+                suggestion='Send every label value as a JSON string, e.g. "8080".',
+                field="labels",
+            )
+
+
+def fingerprint(source: str, service: str, labels: Mapping[str, str], summary: str) -> str:
+    """The dedup key of an alert that brought none."""
+    canonical = json.dumps(
+        [source, service, sorted(labels.items()), summary], separators=(",", ":")
+    )
+    return "fp:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def open_key(service_id: str, dedup_key: str) -> str:
+    """Unique among firing alerts: dedup keys are scoped to a service, as in PagerDuty."""
+    return f"{service_id}|{dedup_key}"
+
+
+def closed_key(alert_id: str) -> str:
+    return f"closed|{alert_id}"
+
+
+@dataclass(slots=True)
+class Alert:
+    id: str
+    service_id: str
+    service: str
+    source: str
+    summary: str
+    description: str
+    severity: Severity
+    labels: dict[str, str]
+    dedup_key: str
+    occurred_at: datetime
+    received_at: datetime
+    status: AlertStatus
+    count: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+    resolved_at: datetime | None
+    incident_id: str | None
+
+    @property
+    def open_key(self) -> str:
+        if self.status is AlertStatus.FIRING:
+            return open_key(self.service_id, self.dedup_key)
+        return closed_key(self.id)
+
+    def to_document(self) -> Document:
+        return {
+            "_id": self.id,
+            "service_id": self.service_id,
+            "service": self.service,
+            "source": self.source,
+            "summary": self.summary,
+            "description": self.description,
+            "severity": self.severity.value,
+            "labels": self.labels,
+            "dedup_key": self.dedup_key,
+            "open_key": self.open_key,
+            "occurred_at": self.occurred_at,
+            "received_at": self.received_at,
+            "status": self.status.value,
+            "count": self.count,
+            "first_seen_at": self.first_seen_at,
+            "last_seen_at": self.last_seen_at,
+            "resolved_at": self.resolved_at,
+            "incident_id": self.incident_id,
+        }
+
+    @classmethod
+    def from_document(cls, doc: Document) -> Alert:
+        return cls(
+            id=doc["_id"],
+            service_id=doc["service_id"],
+            service=doc["service"],
+            source=doc["source"],
+            summary=doc["summary"],
+            description=doc.get("description", ""),
+            severity=Severity(doc["severity"]),
+            labels=dict(doc.get("labels") or {}),
+            dedup_key=doc["dedup_key"],
+            occurred_at=doc["occurred_at"],
+            received_at=doc["received_at"],
+            status=AlertStatus(doc["status"]),
+            count=int(doc["count"]),
+            first_seen_at=doc["first_seen_at"],
+            last_seen_at=doc["last_seen_at"],
+            resolved_at=doc.get("resolved_at"),
+            incident_id=doc.get("incident_id"),
+        )

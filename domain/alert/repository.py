@@ -1,0 +1,101 @@
+"""The only code that reads and writes alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from pymongo import UpdateMany, UpdateOne
+from pymongo.errors import BulkWriteError
+
+from domain.alert.model import Alert, closed_key
+from domain.store.database import Database
+from domain.store.pagination import Page, PageRequest, pages_per_owner
+
+_DUPLICATE_KEY = 11000
+
+
+class AlertRepository:
+    def __init__(self, db: Database) -> None:
+        self._alerts = db["alerts"]
+
+    async def insert_new(self, alerts: list[Alert]) -> set[str]:
+        """Insert firing alerts; return the open keys already taken by another firing alert."""
+        if not alerts:
+            return set()
+        try:
+            await self._alerts.insert_many([a.to_document() for a in alerts], ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error.get("code") != _DUPLICATE_KEY for error in errors):
+                raise
+            return {alerts[error["index"]].open_key for error in errors}
+        return set()
+
+    async def firing_by_open_keys(self, keys: Iterable[str]) -> dict[str, Alert]:
+        cursor = self._alerts.find({"open_key": {"$in": list(keys)}})
+        return {doc["open_key"]: Alert.from_document(doc) async for doc in cursor}
+
+    async def record_repeats(self, repeats: dict[str, tuple[int, datetime]]) -> None:
+        """Count repeated sends: alert id -> (times seen again, latest receive time)."""
+        if repeats:
+            await self._alerts.bulk_write(
+                [
+                    UpdateOne(
+                        {"_id": alert_id},
+                        {"$inc": {"count": times}, "$max": {"last_seen_at": seen_at}},
+                    )
+                    for alert_id, (times, seen_at) in repeats.items()
+                ],
+                ordered=False,
+            )
+
+    async def link(self, incident_of: dict[str, list[str]]) -> None:
+        """Attach alerts to incidents: incident id -> alert ids."""
+        if incident_of:
+            await self._alerts.bulk_write(
+                [
+                    UpdateMany({"_id": {"$in": alert_ids}}, {"$set": {"incident_id": incident_id}})
+                    for incident_id, alert_ids in incident_of.items()
+                ],
+                ordered=False,
+            )
+
+    async def resolve(self, alert_ids: list[str], at: datetime) -> None:
+        if alert_ids:
+            await self._alerts.bulk_write(
+                [
+                    UpdateOne(
+                        {"_id": alert_id, "status": "firing"},
+                        {
+                            "$set": {
+                                "status": "resolved",
+                                "resolved_at": at,
+                                "last_seen_at": at,
+                                "open_key": closed_key(alert_id),
+                            }
+                        },
+                    )
+                    for alert_id in alert_ids
+                ],
+                ordered=False,
+            )
+
+    async def unlinked_firing(self, received_before: datetime, limit: int) -> list[Alert]:
+        """Firing alerts that never got an incident: an ingest died half-way."""
+        cursor = self._alerts.find(
+            {"incident_id": None, "status": "firing", "received_at": {"$lt": received_before}}
+        ).limit(limit)
+        return [Alert.from_document(doc) async for doc in cursor]
+
+    async def pages_by_incident(
+        self, incident_ids: list[str], page: PageRequest
+    ) -> dict[str, Page[Alert]]:
+        return await pages_per_owner(
+            self._alerts,
+            owner_field="incident_id",
+            owner_ids=incident_ids,
+            order_field="received_at",
+            page=page,
+            parse=Alert.from_document,
+        )

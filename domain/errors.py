@@ -1,0 +1,117 @@
+"""The one exception tree of Vigil, with stable error codes.
+
+    VigilError                      (code: INTERNAL)
+     ├── NotFoundError              NOT_FOUND
+     ├── ValidationError            VALIDATION
+     │    └── BatchTooLargeError    BATCH_TOO_LARGE
+     ├── InvalidTransitionError     INVALID_TRANSITION
+     ├── ConflictError              CONFLICT
+     ├── UnauthenticatedError       UNAUTHENTICATED
+     ├── ForbiddenError             FORBIDDEN
+     ├── SubscriberTooSlowError     SUBSCRIBER_TOO_SLOW
+     └── StoreUnavailableError      STORE_UNAVAILABLE
+          └── EmbeddedStoreError    EMBEDDED_STORE_FAILED
+
+Every error carries a human message and a suggestion for the fix. ``api`` maps
+the tree onto GraphQL ``extensions`` in one place; the codes are part of the
+public contract (mirrored by the ``ErrorCode`` enum of the schema), so never
+rename one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INTERNAL = "INTERNAL"
+    NOT_FOUND = "NOT_FOUND"
+    VALIDATION = "VALIDATION"
+    BATCH_TOO_LARGE = "BATCH_TOO_LARGE"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    CONFLICT = "CONFLICT"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    SUBSCRIBER_TOO_SLOW = "SUBSCRIBER_TOO_SLOW"
+    STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
+    EMBEDDED_STORE_FAILED = "EMBEDDED_STORE_FAILED"
+    GRAPHQL_VALIDATION = "GRAPHQL_VALIDATION"
+    """Not raised by the domain: the query itself was malformed or over a limit."""
+
+
+class VigilError(Exception):
+    code: ErrorCode = ErrorCode.INTERNAL
+    default_suggestion = "Retry later; if it persists, report it with the request details."
+
+    def __init__(
+        self, message: str, *, suggestion: str | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.suggestion = suggestion or self.default_suggestion
+        self.field = field
+
+    @property
+    def extensions(self) -> dict[str, str]:
+        """Machine-readable details; GraphQL copies this into the error's ``extensions``."""
+        details = {"code": self.code.value, "suggestion": self.suggestion}
+        if self.field:
+            details["field"] = self.field
+        return details
+
+
+class NotFoundError(VigilError):
+    code = ErrorCode.NOT_FOUND
+    default_suggestion = "Check the id; list the objects to find a valid one."
+
+
+class ValidationError(VigilError):
+    code = ErrorCode.VALIDATION
+    default_suggestion = "Fix the named field and send the request again."
+
+    def located(self, path: str) -> ValidationError:
+        """The same error, naming where in a batch it happened (e.g. ``alerts[3]``)."""
+        field = f"{path}.{self.field}" if self.field else path
+        return type(self)(f"{path}: {self.message}", suggestion=self.suggestion, field=field)
+
+
+class BatchTooLargeError(ValidationError):
+    code = ErrorCode.BATCH_TOO_LARGE
+    default_suggestion = "Split the batch into several calls."
+
+
+class InvalidTransitionError(VigilError):
+    code = ErrorCode.INVALID_TRANSITION
+    default_suggestion = "Fetch the object again: its state changed or forbids this action."
+
+
+class ConflictError(VigilError):
+    code = ErrorCode.CONFLICT
+    default_suggestion = "Choose another name, or update the existing object."
+
+
+class UnauthenticatedError(VigilError):
+    code = ErrorCode.UNAUTHENTICATED
+    default_suggestion = "Send 'Authorization: Bearer <token>' with a valid API token."
+
+
+class ForbiddenError(VigilError):
+    code = ErrorCode.FORBIDDEN
+    default_suggestion = "Ask an admin for a role that allows this action."
+
+
+class SubscriberTooSlowError(VigilError):
+    code = ErrorCode.SUBSCRIBER_TOO_SLOW
+    default_suggestion = "Read events faster, then subscribe again and refetch current state."
+
+
+class StoreUnavailableError(VigilError):
+    code = ErrorCode.STORE_UNAVAILABLE
+    default_suggestion = "Check that the database is running and reachable, then retry."
+
+
+class EmbeddedStoreError(StoreUnavailableError):
+    code = ErrorCode.EMBEDDED_STORE_FAILED
+    default_suggestion = (
+        "Read the store log named in the message, or set VIGIL_MONGODB_URI to use a MongoDB server."
+    )

@@ -1,0 +1,33 @@
+"""Domain events: what changed, announced only after the write succeeded.
+
+The domain defines the publisher interface; ``notifications`` implements it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class IncidentEventKind(StrEnum):
+    CREATED = "CREATED"
+    ALERT_ADDED = "ALERT_ADDED"
+    ACKNOWLEDGED = "ACKNOWLEDGED"
+    RESOLVED = "RESOLVED"
+    NOTE_ADDED = "NOTE_ADDED"
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentEvent:
+    kind: IncidentEventKind
+    incident_id: str
+    service_id: str
+    committed_at: datetime
+    incident: dict[str, Any] = field(repr=False)
+    """The incident document as stored after the change, so subscribers need no read."""
+
+
+class EventPublisher(Protocol):
+    async def publish(self, events: list[IncidentEvent]) -> None: ...

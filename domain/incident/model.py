@@ -1,0 +1,170 @@
+"""Incidents, their lifecycle, and their timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from domain.alert.model import Severity
+from domain.errors import InvalidTransitionError
+from domain.store.database import Document
+from domain.validation import require_text
+
+
+class IncidentStatus(StrEnum):
+    TRIGGERED = "triggered"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+    @property
+    def is_open(self) -> bool:
+        return self is not IncidentStatus.RESOLVED
+
+
+OPEN_STATUSES = [IncidentStatus.TRIGGERED.value, IncidentStatus.ACKNOWLEDGED.value]
+
+_ALLOWED: dict[IncidentStatus, frozenset[IncidentStatus]] = {
+    IncidentStatus.TRIGGERED: frozenset({IncidentStatus.ACKNOWLEDGED, IncidentStatus.RESOLVED}),
+    IncidentStatus.ACKNOWLEDGED: frozenset({IncidentStatus.RESOLVED}),
+    IncidentStatus.RESOLVED: frozenset(),
+}
+
+
+def sources_of(target: IncidentStatus) -> list[str]:
+    """The statuses from which `target` may be reached."""
+    return [status.value for status, targets in _ALLOWED.items() if target in targets]
+
+
+def check_transition(incident_id: str, current: IncidentStatus, target: IncidentStatus) -> None:
+    if target not in _ALLOWED[current]:
+        raise InvalidTransitionError(
+            f"Incident '{incident_id}' is {current.value}; it cannot become {target.value}.",
+            suggestion="Only triggered incidents can be acknowledged, and resolved ones "
+            "cannot change again.",
+        )
+
+
+@dataclass(slots=True)
+class Incident:
+    id: str
+    number: int
+    title: str
+    status: IncidentStatus
+    severity: Severity
+    service_id: str
+    created_at: datetime
+    first_event_at: datetime
+    last_event_at: datetime
+    alert_count: int
+    open_alert_count: int
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+
+    def to_document(self) -> Document:
+        return {
+            "_id": self.id,
+            "number": self.number,
+            "title": self.title,
+            "status": self.status.value,
+            "severity": self.severity.value,
+            "service_id": self.service_id,
+            "created_at": self.created_at,
+            "first_event_at": self.first_event_at,
+            "last_event_at": self.last_event_at,
+            "alert_count": self.alert_count,
+            "open_alert_count": self.open_alert_count,
+            "acknowledged_at": self.acknowledged_at,
+            "acknowledged_by": self.acknowledged_by,
+            "resolved_at": self.resolved_at,
+            "resolved_by": self.resolved_by,
+        }
+
+    @classmethod
+    def from_document(cls, doc: Document) -> Incident:
+        return cls(
+            id=doc["_id"],
+            number=int(doc["number"]),
+            title=doc["title"],
+            status=IncidentStatus(doc["status"]),
+            severity=Severity(doc["severity"]),
+            service_id=doc["service_id"],
+            created_at=doc["created_at"],
+            first_event_at=doc["first_event_at"],
+            last_event_at=doc["last_event_at"],
+            alert_count=int(doc["alert_count"]),
+            open_alert_count=int(doc.get("open_alert_count", 0)),
+            acknowledged_at=doc.get("acknowledged_at"),
+            acknowledged_by=doc.get("acknowledged_by"),
+            resolved_at=doc.get("resolved_at"),
+            resolved_by=doc.get("resolved_by"),
+        )
+
+
+class TimelineKind(StrEnum):
+    OPENED = "opened"
+    ALERTS_ADDED = "alerts_added"
+    STATUS_CHANGED = "status_changed"
+    NOTE_ADDED = "note_added"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    id: str
+    incident_id: str
+    at: datetime
+    kind: TimelineKind
+    actor: str
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_document(self) -> Document:
+        return {
+            "_id": self.id,
+            "incident_id": self.incident_id,
+            "at": self.at,
+            "kind": self.kind.value,
+            "actor": self.actor,
+            "message": self.message,
+            "details": self.details,
+        }
+
+    @classmethod
+    def from_document(cls, doc: Document) -> TimelineEntry:
+        return cls(
+            id=doc["_id"],
+            incident_id=doc["incident_id"],
+            at=doc["at"],
+            kind=TimelineKind(doc["kind"]),
+            actor=doc["actor"],
+            message=doc["message"],
+            details=dict(doc.get("details") or {}),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NoteDraft:
+    body: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "body", require_text(self.body, field="body", max_length=10000))
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFilter:
+    statuses: tuple[IncidentStatus, ...] = ()
+    service_ids: tuple[str, ...] = ()
+    since: datetime | None = None
+
+    def to_query(self) -> Document:
+        query: Document = {}
+        if self.statuses:
+            query["status"] = {"$in": [s.value for s in self.statuses]}
+        if self.service_ids:
+            query["service_id"] = {"$in": list(self.service_ids)}
+        if self.since is not None:
+            query["created_at"] = {"$gte": self.since}
+        return query

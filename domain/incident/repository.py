@@ -1,0 +1,111 @@
+"""The only code that reads and writes incidents and their timelines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from pymongo import ReturnDocument, UpdateOne
+
+from domain.incident.model import (
+    OPEN_STATUSES,
+    Incident,
+    IncidentFilter,
+    TimelineEntry,
+)
+from domain.store.database import Database, Document
+from domain.store.pagination import (
+    Page,
+    PageRequest,
+    encode_cursor,
+    keyset_filter,
+    pages_per_owner,
+)
+
+
+class IncidentRepository:
+    def __init__(self, db: Database) -> None:
+        self._incidents = db["incidents"]
+        self._timeline = db["timeline"]
+        self._counters = db["counters"]
+
+    async def allocate_numbers(self, count: int) -> int:
+        """Reserve `count` consecutive incident numbers; return the first."""
+        doc = await self._counters.find_one_and_update(
+            {"_id": "incident_number"},
+            {"$inc": {"value": count}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        assert doc is not None
+        return int(doc["value"]) - count + 1
+
+    async def insert_many(self, incidents: list[Incident]) -> None:
+        if incidents:
+            await self._incidents.insert_many([i.to_document() for i in incidents])
+
+    async def open_for_services(
+        self, service_ids: Iterable[str], active_since: datetime
+    ) -> list[Incident]:
+        cursor = self._incidents.find(
+            {
+                "service_id": {"$in": list(service_ids)},
+                "status": {"$in": OPEN_STATUSES},
+                "last_event_at": {"$gte": active_since},
+            }
+        )
+        return [Incident.from_document(doc) async for doc in cursor]
+
+    async def apply_updates(self, updates: dict[str, Document]) -> None:
+        """Incident id -> MongoDB update document, in one round trip."""
+        if updates:
+            await self._incidents.bulk_write(
+                [
+                    UpdateOne({"_id": incident_id}, update)
+                    for incident_id, update in updates.items()
+                ],
+                ordered=False,
+            )
+
+    async def by_ids(self, ids: Iterable[str]) -> dict[str, Incident]:
+        cursor = self._incidents.find({"_id": {"$in": list(set(ids))}})
+        return {doc["_id"]: Incident.from_document(doc) async for doc in cursor}
+
+    async def transition(
+        self, incident_id: str, from_statuses: list[str], changes: Document
+    ) -> Incident | None:
+        """Apply `changes` only if the incident is still in one of `from_statuses`."""
+        doc = await self._incidents.find_one_and_update(
+            {"_id": incident_id, "status": {"$in": from_statuses}},
+            {"$set": changes},
+            return_document=ReturnDocument.AFTER,
+        )
+        return Incident.from_document(doc) if doc else None
+
+    async def page(self, where: IncidentFilter, page: PageRequest) -> Page[Incident]:
+        after = keyset_filter("created_at", page.after, descending=True)
+        query = {"$and": [where.to_query(), after]} if after else where.to_query()
+        cursor = self._incidents.find(query).sort([("created_at", -1), ("_id", -1)])
+        docs = await cursor.limit(page.first + 1).to_list(None)
+        incidents = [Incident.from_document(doc) for doc in docs[: page.first]]
+        return Page(
+            items=incidents,
+            cursors=[encode_cursor(i.created_at, i.id) for i in incidents],
+            has_next_page=len(docs) > page.first,
+        )
+
+    async def add_timeline(self, entries: list[TimelineEntry]) -> None:
+        if entries:
+            await self._timeline.insert_many([e.to_document() for e in entries])
+
+    async def timeline_pages(
+        self, incident_ids: list[str], page: PageRequest
+    ) -> dict[str, Page[TimelineEntry]]:
+        return await pages_per_owner(
+            self._timeline,
+            owner_field="incident_id",
+            owner_ids=incident_ids,
+            order_field="at",
+            page=page,
+            parse=TimelineEntry.from_document,
+        )

@@ -1,0 +1,42 @@
+"""The only code that reads and writes services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pymongo.errors import DuplicateKeyError
+
+from domain.errors import ConflictError
+from domain.service.model import Service
+from domain.store.database import Database
+
+
+class ServiceRepository:
+    def __init__(self, db: Database) -> None:
+        self._services = db["services"]
+
+    async def insert(self, service: Service) -> None:
+        try:
+            await self._services.insert_one(service.to_document())
+        except DuplicateKeyError as exc:
+            raise ConflictError(f"A service named '{service.name}' already exists.") from exc
+
+    async def insert_missing(self, services: list[Service]) -> None:
+        """Insert services by name, ignoring names that exist (a concurrent caller won)."""
+        for service in services:
+            try:
+                await self._services.insert_one(service.to_document())
+            except DuplicateKeyError:
+                continue
+
+    async def by_ids(self, ids: Iterable[str]) -> dict[str, Service]:
+        cursor = self._services.find({"_id": {"$in": list(set(ids))}})
+        return {doc["_id"]: Service.from_document(doc) async for doc in cursor}
+
+    async def by_names(self, names: Iterable[str]) -> dict[str, Service]:
+        cursor = self._services.find({"name": {"$in": list(set(names))}})
+        return {doc["name"]: Service.from_document(doc) async for doc in cursor}
+
+    async def all(self) -> list[Service]:
+        cursor = self._services.find({}).sort("name", 1)
+        return [Service.from_document(doc) async for doc in cursor]

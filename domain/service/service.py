@@ -1,0 +1,93 @@
+"""Use cases for services."""
+
+from __future__ import annotations
+
+from domain.auth import Action, Principal
+from domain.clock import Clock
+from domain.errors import NotFoundError
+from domain.ids import new_id
+from domain.service.model import Service, ServiceDraft
+from domain.service.repository import ServiceRepository
+
+
+class ServiceCatalog:
+    def __init__(self, *, repository: ServiceRepository, clock: Clock) -> None:
+        self._repository = repository
+        self._clock = clock
+        # Names and ids never change once a service exists, so found services can be
+        # remembered for routing; only misses reach the store.
+        self._routing_by_id: dict[str, Service] = {}
+        self._routing_by_name: dict[str, Service] = {}
+
+    async def create(self, principal: Principal, draft: ServiceDraft) -> Service:
+        principal.require(Action.CONFIGURE)
+        service = Service(
+            id=new_id(),
+            name=draft.name,
+            description=draft.description,
+            depends_on=draft.depends_on,
+            created_at=self._clock.now(),
+        )
+        await self._repository.insert(service)
+        return service
+
+    async def all(self, principal: Principal) -> list[Service]:
+        principal.require(Action.READ)
+        return await self._repository.all()
+
+    async def get(self, principal: Principal, service_id: str) -> Service:
+        principal.require(Action.READ)
+        found = await self._repository.by_ids([service_id])
+        if service_id not in found:
+            raise NotFoundError(f"No service with id '{service_id}'.")
+        return found[service_id]
+
+    async def by_ids(self, principal: Principal, ids: list[str]) -> dict[str, Service]:
+        """Batch lookup for loaders; unknown ids are simply absent."""
+        principal.require(Action.READ)
+        return await self._repository.by_ids(ids)
+
+    async def routing_target(self, service_id: str) -> Service:
+        """The service an integration key is bound to (ingest routing; caller checked INGEST)."""
+        cached = self._routing_by_id.get(service_id)
+        if cached is not None:
+            return cached
+        found = await self._repository.by_ids([service_id])
+        if service_id not in found:
+            raise NotFoundError(
+                f"The integration key is bound to service '{service_id}', which does not exist.",
+                suggestion="Create a new integration key for an existing service.",
+            )
+        self._routing_by_id[service_id] = found[service_id]
+        return found[service_id]
+
+    async def resolve_names(self, names: set[str]) -> dict[str, Service]:
+        """Map service names to services, registering unknown ones (ingest routing).
+
+        The caller has already been checked for INGEST and validated the names.
+        """
+        known = {
+            name: self._routing_by_name[name] for name in names if name in self._routing_by_name
+        }
+        unknown = names - known.keys()
+        if unknown:
+            found = await self._repository.by_names(unknown)
+            missing = sorted(unknown - found.keys())
+            if missing:
+                now = self._clock.now()
+                await self._repository.insert_missing(
+                    [
+                        Service(
+                            id=new_id(),
+                            name=name,
+                            description="Registered by an incoming alert.",
+                            depends_on=(),
+                            created_at=now,
+                        )
+                        for name in missing
+                    ]
+                )
+                found = await self._repository.by_names(unknown)
+            self._routing_by_name.update(found)
+            known.update(found)
+        return known

@@ -1,0 +1,1 @@
+"""The MongoDB store: connection, the embedded server, indexes and pagination."""

@@ -1,0 +1,40 @@
+"""Every index Vigil needs, created idempotently at start-up.
+
+Index names are left to the server: the embedded store reports them
+differently from MongoDB, so nothing may depend on them. No compound index
+names ``_id``: the embedded store then rejects every insert ("JSON path error
+near '_id'"); ``_id`` has its own index anyway.
+"""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from domain.store.database import Database
+
+INDEXES: dict[str, list[IndexModel]] = {
+    "services": [IndexModel([("name", ASCENDING)], unique=True)],
+    "integration_keys": [IndexModel([("secret_hash", ASCENDING)], unique=True)],
+    "users": [IndexModel([("name", ASCENDING)], unique=True)],
+    "api_tokens": [
+        IndexModel([("secret_hash", ASCENDING)], unique=True),
+        IndexModel([("user_id", ASCENDING)]),
+    ],
+    "alerts": [
+        # Unique while firing: the same key is "open_key" of at most one alert.
+        IndexModel([("open_key", ASCENDING)], unique=True),
+        IndexModel([("incident_id", ASCENDING), ("received_at", ASCENDING)]),
+    ],
+    "incidents": [
+        IndexModel([("created_at", DESCENDING)]),
+        IndexModel(
+            [("service_id", ASCENDING), ("status", ASCENDING), ("last_event_at", ASCENDING)]
+        ),
+    ],
+    "timeline": [IndexModel([("incident_id", ASCENDING), ("at", ASCENDING)])],
+}
+
+
+async def ensure_indexes(db: Database) -> None:
+    for collection, models in INDEXES.items():
+        await db[collection].create_indexes(models)

@@ -1,0 +1,114 @@
+"""Keyset pagination with opaque cursors.
+
+A cursor encodes the sort key of the last item of a page, so the next page is
+an indexed range query rather than a skip, and stays correct while new items
+arrive.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from domain.errors import ValidationError
+from domain.store.database import Collection, Document
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    first: int = DEFAULT_PAGE_SIZE
+    after: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.first <= MAX_PAGE_SIZE:
+            raise ValidationError(
+                f"'first' must be between 1 and {MAX_PAGE_SIZE}, got {self.first}.",
+                suggestion=f"Ask for at most {MAX_PAGE_SIZE} items and follow 'endCursor'.",
+                field="first",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    cursors: list[str]
+    has_next_page: bool
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.cursors[-1] if self.cursors else None
+
+
+def encode_cursor(moment: datetime, item_id: str) -> str:
+    raw = json.dumps([moment.isoformat(), item_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        moment, item_id = json.loads(base64.urlsafe_b64decode(padded))
+        return datetime.fromisoformat(moment), str(item_id)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(
+            "The 'after' cursor is not one Vigil issued.",
+            suggestion="Pass the 'endCursor' of the previous page unchanged.",
+            field="after",
+        ) from exc
+
+
+def keyset_filter(field: str, after: str | None, *, descending: bool) -> Document:
+    """The filter selecting items strictly after the cursor in (field, _id) order."""
+    if after is None:
+        return {}
+    moment, item_id = decode_cursor(after)
+    beyond = "$lt" if descending else "$gt"
+    return {"$or": [{field: {beyond: moment}}, {field: moment, "_id": {beyond: item_id}}]}
+
+
+async def pages_per_owner(
+    collection: Collection,
+    *,
+    owner_field: str,
+    owner_ids: list[str],
+    order_field: str,
+    page: PageRequest,
+    parse: Callable[[Document], T],
+) -> dict[str, Page[T]]:
+    """The same page of children (in ascending `order_field`) for each owner, in one round trip.
+
+    One ``$facet`` branch per owner keeps each branch's result bounded by the page size,
+    however many children an owner has.
+    """
+    if not owner_ids:
+        return {}
+    after = keyset_filter(order_field, page.after, descending=False)
+    facets: dict[str, list[Document]] = {
+        f"o{index}": [
+            {"$match": {owner_field: owner_id, **after}},
+            {"$sort": {order_field: 1, "_id": 1}},
+            {"$limit": page.first + 1},
+        ]
+        for index, owner_id in enumerate(owner_ids)
+    }
+    cursor = await collection.aggregate([{"$facet": facets}])
+    [result] = await cursor.to_list(None)
+    pages: dict[str, Page[T]] = {}
+    for index, owner_id in enumerate(owner_ids):
+        docs = result.get(f"o{index}", [])[: page.first + 1]
+        shown = docs[: page.first]
+        pages[owner_id] = Page(
+            items=[parse(doc) for doc in shown],
+            cursors=[encode_cursor(doc[order_field], str(doc["_id"])) for doc in shown],
+            has_next_page=len(docs) > page.first,
+        )
+    return pages

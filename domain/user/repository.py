@@ -1,0 +1,44 @@
+"""The only code that reads and writes users and API tokens."""
+
+from __future__ import annotations
+
+from pymongo.errors import DuplicateKeyError
+
+from domain.errors import ConflictError
+from domain.store.database import Database
+from domain.user.model import ApiToken, User
+
+
+class UserRepository:
+    def __init__(self, db: Database) -> None:
+        self._users = db["users"]
+        self._tokens = db["api_tokens"]
+
+    async def insert(self, user: User) -> None:
+        try:
+            await self._users.insert_one(user.to_document())
+        except DuplicateKeyError as exc:
+            raise ConflictError(f"A user named '{user.name}' already exists.") from exc
+
+    async def by_id(self, user_id: str) -> User | None:
+        doc = await self._users.find_one({"_id": user_id})
+        return User.from_document(doc) if doc else None
+
+    async def by_name(self, name: str) -> User | None:
+        doc = await self._users.find_one({"name": name})
+        return User.from_document(doc) if doc else None
+
+    async def count_admins(self) -> int:
+        return await self._users.count_documents({"role": "admin"})
+
+    async def insert_token(self, token: ApiToken) -> None:
+        await self._tokens.insert_one(token.to_document())
+
+    async def has_token_hash(self, secret_hash: str) -> bool:
+        return await self._tokens.find_one({"secret_hash": secret_hash}, {"_id": 1}) is not None
+
+    async def user_for_token_hash(self, secret_hash: str) -> User | None:
+        token = await self._tokens.find_one({"secret_hash": secret_hash}, {"user_id": 1})
+        if token is None:
+            return None
+        return await self.by_id(token["user_id"])

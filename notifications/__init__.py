@@ -1,0 +1,1 @@
+"""Turning domain events into deliveries: today the live hub for subscriptions."""

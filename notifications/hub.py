@@ -1,0 +1,116 @@
+"""The in-process hub: one broadcaster subscription fans out to many local subscribers.
+
+broadcaster loses the first of two concurrent subscriptions to a new channel, keeps
+unbounded queues and never reconnects. So each process subscribes exactly once, at
+start-up, under a supervisor that resubscribes after a failure, and every local
+subscriber gets a bounded queue: one that falls too far behind is ended with
+SUBSCRIBER_TOO_SLOW instead of growing memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Final
+
+from broadcaster import Broadcast
+
+from domain.errors import SubscriberTooSlowError
+from domain.events import IncidentEvent
+from notifications.codec import decode_events
+from notifications.publisher import INCIDENT_CHANNEL
+
+log = logging.getLogger(__name__)
+
+DEFAULT_QUEUE_SIZE = 1000
+_RETRY_DELAY_S = 1.0
+
+
+class _Overflowed:
+    pass
+
+
+_OVERFLOWED: Final = _Overflowed()
+
+EventFilter = Callable[[IncidentEvent], bool]
+
+
+class Subscriber:
+    def __init__(self, accepts: EventFilter, queue_size: int) -> None:
+        self.accepts = accepts
+        self.queue_size = queue_size
+        self._queue: asyncio.Queue[IncidentEvent | _Overflowed] = asyncio.Queue(queue_size + 1)
+        self._overflowed = False
+
+    def offer(self, event: IncidentEvent) -> None:
+        if self._overflowed or not self.accepts(event):
+            return
+        if self._queue.qsize() >= self.queue_size:
+            self._overflowed = True
+            self._queue.put_nowait(_OVERFLOWED)
+            return
+        self._queue.put_nowait(event)
+
+    async def events(self) -> AsyncIterator[IncidentEvent]:
+        while True:
+            item = await self._queue.get()
+            if isinstance(item, _Overflowed):
+                raise SubscriberTooSlowError(
+                    f"This subscription fell more than {self.queue_size} events behind and "
+                    "was closed."
+                )
+            yield item
+
+
+class LiveHub:
+    def __init__(self, broadcast: Broadcast, *, queue_size: int = DEFAULT_QUEUE_SIZE) -> None:
+        self._broadcast = broadcast
+        self._queue_size = queue_size
+        self._subscribers: set[Subscriber] = set()
+        self._listening = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._listen(), name="vigil-live-hub")
+        await self._listening.wait()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, accepts: EventFilter) -> AsyncIterator[Subscriber]:
+        subscriber = Subscriber(accepts, self._queue_size)
+        self._subscribers.add(subscriber)
+        try:
+            yield subscriber
+        finally:
+            self._subscribers.discard(subscriber)
+
+    def dispatch(self, events: list[IncidentEvent]) -> None:
+        for event in events:
+            for subscriber in tuple(self._subscribers):
+                subscriber.offer(event)
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                async with self._broadcast.subscribe(INCIDENT_CHANNEL) as messages:
+                    self._listening.set()
+                    async for message in messages:  # type: ignore[union-attr]
+                        if message is not None:
+                            self.dispatch(decode_events(message.message))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("live event listener failed; subscribing again")
+                await asyncio.sleep(_RETRY_DELAY_S)

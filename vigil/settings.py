@@ -1,0 +1,125 @@
+"""All configuration, read once from VIGIL_* environment variables and validated."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+
+from domain.errors import ValidationError
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class ConfigError(ValidationError):
+    """A VIGIL_* variable has a value Vigil cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    mongodb_uri: str | None = None
+    """None: run the embedded store under data_dir."""
+    database: str = "vigil"
+    data_dir: Path = Path("var")
+    broadcast_url: str = "memory://"
+    admin_token: str | None = None
+    correlation_window: timedelta = timedelta(minutes=5)
+    environment: Environment = Environment.DEVELOPMENT
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        def get(name: str) -> str | None:
+            value = env.get(f"VIGIL_{name}")
+            return value if value not in (None, "") else None
+
+        defaults = cls()
+        admin_token = get("ADMIN_TOKEN")
+        if admin_token is not None and len(admin_token) < 16:
+            raise ConfigError(
+                "VIGIL_ADMIN_TOKEN must be at least 16 characters long.",
+                suggestion="Generate one with: python -c 'import secrets; "
+                'print("vgl_" + secrets.token_urlsafe(32))\'',
+                field="VIGIL_ADMIN_TOKEN",
+            )
+        database = get("DATABASE") or defaults.database
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", database):
+            raise ConfigError(
+                f"VIGIL_DATABASE must be letters, digits and underscores, got {database!r}.",
+                field="VIGIL_DATABASE",
+            )
+        broadcast_url = get("BROADCAST_URL") or defaults.broadcast_url
+        if not broadcast_url.startswith(("memory://", "redis://", "rediss://")):
+            raise ConfigError(
+                "VIGIL_BROADCAST_URL must start with memory:// or redis://, "
+                f"got {broadcast_url!r}.",
+                field="VIGIL_BROADCAST_URL",
+            )
+        uri = get("MONGODB_URI")
+        if uri is not None and not uri.startswith(("mongodb://", "mongodb+srv://")):
+            raise ConfigError(
+                "VIGIL_MONGODB_URI must be a mongodb:// or mongodb+srv:// URI.",
+                field="VIGIL_MONGODB_URI",
+            )
+        return cls(
+            host=get("HOST") or defaults.host,
+            port=_integer(get("PORT"), "VIGIL_PORT", defaults.port, low=0, high=65535),
+            mongodb_uri=uri,
+            database=database,
+            data_dir=Path(get("DATA_DIR") or defaults.data_dir),
+            broadcast_url=broadcast_url,
+            admin_token=admin_token,
+            correlation_window=timedelta(
+                seconds=_integer(
+                    get("CORRELATION_WINDOW_SECONDS"),
+                    "VIGIL_CORRELATION_WINDOW_SECONDS",
+                    int(defaults.correlation_window.total_seconds()),
+                    low=1,
+                    high=86400,
+                )
+            ),
+            environment=_choice(get("ENV"), "VIGIL_ENV", Environment, defaults.environment),
+            log_level=_log_level(get("LOG_LEVEL") or defaults.log_level),
+        )
+
+
+def _integer(raw: str | None, name: str, default: int, *, low: int, high: int) -> int:
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}.", field=name) from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}.", field=name)
+    return value
+
+
+def _choice(
+    raw: str | None, name: str, kind: type[Environment], default: Environment
+) -> Environment:
+    if raw is None:
+        return default
+    try:
+        return kind(raw.lower())
+    except ValueError:
+        allowed = ", ".join(k.value for k in kind)
+        raise ConfigError(f"{name} must be one of {allowed}, got {raw!r}.", field=name) from None
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigError(
+            f"VIGIL_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {raw!r}.",
+            field="VIGIL_LOG_LEVEL",
+        )
+    return level
