@@ -1,0 +1,131 @@
+"""Helpers shared by the tests: a live server, a GraphQL client, unique names."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent
+from pymongo.monitoring import CommandSucceededEvent
+
+from api.app import create_app
+from domain.store.embedded import free_loopback_port
+from vigil.settings import Settings
+
+ADMIN_TOKEN = "vgl_test-admin-token-0123456789"
+
+
+def unique(prefix: str) -> str:
+    """A service or user name no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def require_program(name: str) -> str:
+    """The path of a system program, or skip (fail under VIGIL_TEST_REQUIRE_ALL=1)."""
+    path = shutil.which(name)
+    if path is None:
+        reason = f"{name} is not installed (apt-get install {name})"
+        if os.environ.get("VIGIL_TEST_REQUIRE_ALL") == "1":
+            pytest.fail(f"VIGIL_TEST_REQUIRE_ALL=1 but {reason}")
+        pytest.skip(reason)
+    return path
+
+
+class CommandCounter(CommandListener):
+    """Counts store commands by name, to check that relations are batched."""
+
+    def __init__(self) -> None:
+        self.commands: list[str] = []
+        self.enabled = False
+
+    def started(self, event: CommandStartedEvent) -> None:
+        if self.enabled:
+            self.commands.append(event.command_name)
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+
+@dataclass
+class LiveServer:
+    url: str
+    ws_url: str
+    counter: CommandCounter = field(default_factory=CommandCounter)
+
+
+class GraphQLClient:
+    def __init__(self, server: LiveServer, token: str | None = ADMIN_TOKEN) -> None:
+        self.server = server
+        self.token = token
+
+    async def execute(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
+        """The whole response: `data` and, if any, `errors`."""
+        bearer = token if token is not None else self.token
+        headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+        async with httpx.AsyncClient(timeout=30) as http:
+            response = await http.post(
+                f"{self.server.url}/graphql",
+                json={"query": query, "variables": variables or {}},
+                headers=headers,
+            )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
+        """`data` of a response that must have no errors."""
+        body = await self.execute(query, variables, token=token)
+        assert not body.get("errors"), body["errors"]
+        result: dict[str, Any] = body["data"]
+        return result
+
+    async def error_code(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> str:
+        """The code of the first error of a response that must fail."""
+        body = await self.execute(query, variables, token=token)
+        assert body.get("errors"), body
+        code: str = body["errors"][0]["extensions"]["code"]
+        return code
+
+
+@asynccontextmanager
+async def live_server(
+    data_dir: Path, *, settings: Settings | None = None, counter: CommandCounter | None = None
+) -> AsyncIterator[LiveServer]:
+    """Vigil on a free loopback port, with its embedded store under `data_dir`."""
+    port = free_loopback_port()
+    settings = settings or Settings(data_dir=data_dir, admin_token=ADMIN_TOKEN, port=port)
+    counter = counter or CommandCounter()
+    app = create_app(settings, command_listeners=[counter])
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            ws="websockets-sansio", lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise RuntimeError("the server stopped while starting")
+        await asyncio.sleep(0.05)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", counter)
+    finally:
+        server.should_exit = True
+        await task
