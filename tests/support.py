@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import uuid
@@ -15,8 +16,14 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent
-from pymongo.monitoring import CommandSucceededEvent
+import websockets
+from starlette.applications import Starlette
+from pymongo.monitoring import (
+    CommandFailedEvent,
+    CommandListener,
+    CommandStartedEvent,
+    CommandSucceededEvent,
+)
 
 from api.app import create_app
 from domain.store.embedded import free_loopback_port
@@ -63,7 +70,15 @@ class CommandCounter(CommandListener):
 class LiveServer:
     url: str
     ws_url: str
+    app: Starlette
     counter: CommandCounter = field(default_factory=CommandCounter)
+
+    async def stored(self, collection: str, query: dict[str, Any]) -> list[dict[str, Any]]:
+        """Documents as the store holds them, read through the server's own client."""
+        documents: list[dict[str, Any]] = await (
+            self.app.state.runtime.db[collection].find(query).to_list(None)
+        )
+        return documents
 
 
 class GraphQLClient:
@@ -115,8 +130,9 @@ async def live_server(
     settings = settings or Settings(data_dir=data_dir, admin_token=ADMIN_TOKEN, port=port)
     counter = counter or CommandCounter()
     app = create_app(settings, command_listeners=[counter])
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            ws="websockets-sansio", lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio", lifespan="on"
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -125,7 +141,54 @@ async def live_server(
             raise RuntimeError("the server stopped while starting")
         await asyncio.sleep(0.05)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", counter)
+        yield LiveServer(
+            f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", app, counter
+        )
     finally:
         server.should_exit = True
         await task
+
+
+class WsSubscription:
+    """One graphql-transport-ws connection carrying one subscription."""
+
+    def __init__(self, ws: websockets.ClientConnection) -> None:
+        self.ws = ws
+
+    async def next(self, timeout: float = 10.0) -> dict[str, Any]:
+        """The payload of the next `next` message; fails on an `error` message."""
+        while True:
+            message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            if message["type"] == "next":
+                payload: dict[str, Any] = message["payload"]
+                return payload
+            if message["type"] == "error":
+                raise AssertionError(f"subscription error: {message['payload']}")
+            if message["type"] == "ping":
+                await self.ws.send(json.dumps({"type": "pong"}))
+
+    async def nothing_within(self, seconds: float) -> bool:
+        try:
+            await asyncio.wait_for(self.ws.recv(), seconds)
+        except TimeoutError:
+            return True
+        return False
+
+
+@asynccontextmanager
+async def subscribe(
+    server: LiveServer, query: str, variables: dict[str, Any] | None = None,
+    *, token: str = ADMIN_TOKEN,
+) -> AsyncIterator[WsSubscription]:
+    async with websockets.connect(server.ws_url, subprotocols=["graphql-transport-ws"]) as ws:
+        await ws.send(json.dumps({"type": "connection_init",
+                                  "payload": {"authorization": f"Bearer {token}"}}))
+        ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        assert ack["type"] == "connection_ack", ack
+        await ws.send(json.dumps({"id": "1", "type": "subscribe",
+                                  "payload": {"query": query, "variables": variables or {}}}))
+        subscription = WsSubscription(ws)
+        # The server subscribes to the hub before it runs the first resolver step;
+        # a short pause makes "subscribe, then act" ordering deterministic.
+        await asyncio.sleep(0.2)
+        yield subscription

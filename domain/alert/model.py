@@ -8,11 +8,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from domain.clock import as_utc
 from domain.errors import ValidationError
 from domain.store.database import Document
+from domain.store.timestamps import from_ms, optional_from_ms, optional_to_ms, to_ms
 from domain.validation import require_slug, require_text
+
+E = TypeVar("E", bound=StrEnum)
 
 MAX_LABELS = 64
 MAX_LABEL_KEY = 128
@@ -54,6 +58,8 @@ class AlertDraft:
     status: AlertStatus = AlertStatus.FIRING
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", _member(Severity, self.severity, "severity"))
+        object.__setattr__(self, "status", _member(AlertStatus, self.status, "status"))
         object.__setattr__(
             self, "summary", require_text(self.summary, field="summary", max_length=1024)
         )
@@ -80,6 +86,16 @@ class AlertDraft:
                     field="occurredAt",
                 )
             object.__setattr__(self, "occurred_at", as_utc(self.occurred_at))
+
+
+def _member(kind: type[E], value: object, field: str) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise ValidationError(
+            f"'{field}' must be one of {allowed}, got {value!r}.", field=field
+        ) from None
 
 
 def _check_labels(labels: Mapping[str, str]) -> None:
@@ -162,8 +178,8 @@ class Alert:
             "status": self.status.value,
             "count": self.count,
             "first_seen_at": self.first_seen_at,
-            "last_seen_at": self.last_seen_at,
-            "resolved_at": self.resolved_at,
+            "last_seen_ms": to_ms(self.last_seen_at),
+            "resolved_ms": optional_to_ms(self.resolved_at),
             "incident_id": self.incident_id,
         }
 
@@ -184,7 +200,7 @@ class Alert:
             status=AlertStatus(doc["status"]),
             count=int(doc["count"]),
             first_seen_at=doc["first_seen_at"],
-            last_seen_at=doc["last_seen_at"],
-            resolved_at=doc.get("resolved_at"),
+            last_seen_at=from_ms(doc["last_seen_ms"]),
+            resolved_at=optional_from_ms(doc.get("resolved_ms")),
             incident_id=doc.get("incident_id"),
         )

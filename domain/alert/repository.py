@@ -11,6 +11,7 @@ from pymongo.errors import BulkWriteError
 from domain.alert.model import Alert, closed_key
 from domain.store.database import Database
 from domain.store.pagination import Page, PageRequest, pages_per_owner
+from domain.store.timestamps import to_ms
 
 _DUPLICATE_KEY = 11000
 
@@ -43,7 +44,7 @@ class AlertRepository:
                 [
                     UpdateOne(
                         {"_id": alert_id},
-                        {"$inc": {"count": times}, "$max": {"last_seen_at": seen_at}},
+                        {"$inc": {"count": times}, "$max": {"last_seen_ms": to_ms(seen_at)}},
                     )
                     for alert_id, (times, seen_at) in repeats.items()
                 ],

@@ -10,6 +10,7 @@ from typing import Any
 from domain.alert.model import Severity
 from domain.errors import InvalidTransitionError
 from domain.store.database import Document
+from domain.store.timestamps import from_ms, optional_from_ms, optional_to_ms, to_ms
 from domain.validation import require_text
 
 
@@ -73,13 +74,13 @@ class Incident:
             "severity": self.severity.value,
             "service_id": self.service_id,
             "created_at": self.created_at,
-            "first_event_at": self.first_event_at,
-            "last_event_at": self.last_event_at,
+            "first_event_ms": to_ms(self.first_event_at),
+            "last_event_ms": to_ms(self.last_event_at),
             "alert_count": self.alert_count,
             "open_alert_count": self.open_alert_count,
-            "acknowledged_at": self.acknowledged_at,
+            "acknowledged_ms": optional_to_ms(self.acknowledged_at),
             "acknowledged_by": self.acknowledged_by,
-            "resolved_at": self.resolved_at,
+            "resolved_ms": optional_to_ms(self.resolved_at),
             "resolved_by": self.resolved_by,
         }
 
@@ -93,13 +94,13 @@ class Incident:
             severity=Severity(doc["severity"]),
             service_id=doc["service_id"],
             created_at=doc["created_at"],
-            first_event_at=doc["first_event_at"],
-            last_event_at=doc["last_event_at"],
+            first_event_at=from_ms(doc["first_event_ms"]),
+            last_event_at=from_ms(doc["last_event_ms"]),
             alert_count=int(doc["alert_count"]),
             open_alert_count=int(doc.get("open_alert_count", 0)),
-            acknowledged_at=doc.get("acknowledged_at"),
+            acknowledged_at=optional_from_ms(doc.get("acknowledged_ms")),
             acknowledged_by=doc.get("acknowledged_by"),
-            resolved_at=doc.get("resolved_at"),
+            resolved_at=optional_from_ms(doc.get("resolved_ms")),
             resolved_by=doc.get("resolved_by"),
         )
 
@@ -158,6 +159,9 @@ class IncidentFilter:
     statuses: tuple[IncidentStatus, ...] = ()
     service_ids: tuple[str, ...] = ()
     since: datetime | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "statuses", tuple(IncidentStatus(s) for s in self.statuses))
 
     def to_query(self) -> Document:
         query: Document = {}

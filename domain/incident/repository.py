@@ -21,6 +21,7 @@ from domain.store.pagination import (
     keyset_filter,
     pages_per_owner,
 )
+from domain.store.timestamps import to_ms
 
 
 class IncidentRepository:
@@ -51,7 +52,7 @@ class IncidentRepository:
             {
                 "service_id": {"$in": list(service_ids)},
                 "status": {"$in": OPEN_STATUSES},
-                "last_event_at": {"$gte": active_since},
+                "last_event_ms": {"$gte": to_ms(active_since)},
             }
         )
         return [Incident.from_document(doc) async for doc in cursor]

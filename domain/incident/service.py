@@ -21,6 +21,7 @@ from domain.incident.model import (
 )
 from domain.incident.repository import IncidentRepository
 from domain.store.pagination import Page, PageRequest
+from domain.store.timestamps import to_ms
 
 _EVENT_OF_STATUS = {
     IncidentStatus.ACKNOWLEDGED: IncidentEventKind.ACKNOWLEDGED,
@@ -86,7 +87,7 @@ class IncidentDesk:
         changed = await self._incidents.transition(
             incident_id,
             sources_of(target),
-            {"status": target.value, f"{stamp}_at": now, f"{stamp}_by": actor},
+            {"status": target.value, f"{stamp}_ms": to_ms(now), f"{stamp}_by": actor},
         )
         if changed is None:
             current = (await self._incidents.by_ids([incident_id])).get(incident_id)

@@ -38,6 +38,7 @@ from domain.ingest.model import MAX_BATCH, IngestOutcome, IngestOutcomeKind
 from domain.service.model import Service
 from domain.service.service import ServiceCatalog
 from domain.store.database import Document
+from domain.store.timestamps import to_ms
 
 # An unattached alert younger than this may still be in the hands of the ingest that stored it.
 UNLINKED_GRACE = timedelta(seconds=30)
@@ -370,8 +371,8 @@ def _facts(alert: Alert) -> AlertFacts:
 def _growth(incident: Incident, joined: list[Alert]) -> Document:
     update: Document = {
         "$inc": {"alert_count": len(joined), "open_alert_count": len(joined)},
-        "$max": {"last_event_at": max(a.occurred_at for a in joined)},
-        "$min": {"first_event_at": min(a.occurred_at for a in joined)},
+        "$max": {"last_event_ms": to_ms(max(a.occurred_at for a in joined))},
+        "$min": {"first_event_ms": to_ms(min(a.occurred_at for a in joined))},
     }
     worst: Severity = max((a.severity for a in joined), key=lambda s: s.rank)
     if worst.rank > incident.severity.rank:

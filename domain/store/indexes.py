@@ -28,7 +28,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "incidents": [
         IndexModel([("created_at", DESCENDING)]),
         IndexModel(
-            [("service_id", ASCENDING), ("status", ASCENDING), ("last_event_at", ASCENDING)]
+            [("service_id", ASCENDING), ("status", ASCENDING), ("last_event_ms", ASCENDING)]
         ),
     ],
     "timeline": [IndexModel([("incident_id", ASCENDING), ("at", ASCENDING)])],

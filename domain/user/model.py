@@ -46,6 +46,7 @@ class UserDraft:
     role: Role
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "role", Role(self.role))
         require_slug(self.name, field="name")
         email = require_text(self.email, field="email", max_length=254)
         if "@" not in email.strip("@"):

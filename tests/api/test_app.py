@@ -1,0 +1,62 @@
+"""Start-up and shutdown: data survives restarts, admins are bootstrapped, half-done work is finished."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from domain.alert.model import Alert, AlertStatus, Severity
+from domain.ids import new_id
+from domain.store.embedded import free_loopback_port
+from tests.api.queries import CREATE_SERVICE, INCIDENT
+from tests.support import ADMIN_TOKEN, GraphQLClient, live_server, unique
+from vigil.settings import Settings
+
+
+async def test_data_survives_a_restart(tmp_path: Path) -> None:
+    name = unique("durable")
+    async with live_server(tmp_path) as first:
+        await GraphQLClient(first).data(CREATE_SERVICE, {"input": {"name": name}})
+    async with live_server(tmp_path) as second:
+        services = await GraphQLClient(second).data("{ services { name } }")
+    assert name in [s["name"] for s in services["services"]]
+
+
+async def test_first_start_without_admin_token_prints_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(data_dir=tmp_path, admin_token=None, port=free_loopback_port())
+    async with live_server(tmp_path, settings=settings) as running:
+        printed = capsys.readouterr().err
+        match = re.search(r"(vgl_\S+)", printed)
+        assert match, printed
+        me = await GraphQLClient(running, token=match.group(1)).data("{ me { role } }")
+        assert me["me"]["role"] == "ADMIN"
+    async with live_server(tmp_path, settings=settings):
+        assert "vgl_" not in capsys.readouterr().err, "the token is shown only once"
+
+
+async def test_alerts_left_unattached_by_a_crash_are_attached_at_start(tmp_path: Path) -> None:
+    async with live_server(tmp_path) as first:
+        client = GraphQLClient(first)
+        service = (await client.data(CREATE_SERVICE, {"input": {"name": unique("crash")}}))[
+            "createService"]
+        long_ago = datetime.now(UTC) - timedelta(minutes=5)
+        orphan = Alert(
+            id=new_id(), service_id=service["id"], service=service["name"], source="api",
+            summary="stored before the crash", description="", severity=Severity.ERROR,
+            labels={}, dedup_key="orphan", occurred_at=long_ago, received_at=long_ago,
+            status=AlertStatus.FIRING, count=1, first_seen_at=long_ago, last_seen_at=long_ago,
+            resolved_at=None, incident_id=None,
+        )
+        await first.app.state.runtime.db["alerts"].insert_one(orphan.to_document())
+    async with live_server(tmp_path) as second:
+        [stored] = await second.stored("alerts", {"_id": orphan.id})
+        assert stored["incident_id"] is not None
+        incident = await GraphQLClient(second, token=ADMIN_TOKEN).data(
+            INCIDENT, {"id": stored["incident_id"]})
+        assert incident["incident"]["title"] == "stored before the crash"
+        assert incident["incident"]["timeline"]["edges"][0]["node"]["actor"] == "system:recovery"

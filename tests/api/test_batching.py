@@ -1,0 +1,47 @@
+"""Relations are batched: store round trips do not grow with the page size."""
+
+from __future__ import annotations
+
+from tests.api.queries import INGEST
+from tests.support import GraphQLClient, LiveServer, unique
+
+LIST = """
+query($first: Int!, $filter: IncidentFilter) {
+  incidents(first: $first, filter: $filter) {
+    edges { node {
+      id title service { name dependsOn }
+      alerts(first: 10) { edges { node { id summary service { name } } } }
+      timeline(first: 10) { edges { node { kind } } }
+    } }
+  }
+}"""
+
+
+async def count_commands(server: LiveServer, client: GraphQLClient, first: int,
+                         service_ids: list[str]) -> tuple[int, int]:
+    await client.data("{ me { name } }")  # warm the token cache
+    server.counter.commands.clear()
+    server.counter.enabled = True
+    try:
+        data = await client.data(LIST, {"first": first, "filter": {"serviceIds": service_ids}})
+    finally:
+        server.counter.enabled = False
+    return len(server.counter.commands), len(data["incidents"]["edges"])
+
+
+async def test_listing_50_incidents_with_relations_costs_a_bounded_number_of_commands(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    services = [unique("batch") for _ in range(50)]
+    alerts = [{"summary": f"alert {n}", "service": s} for s in services for n in range(3)]
+    await client.data(INGEST, {"alerts": alerts})
+    listed = await client.data("{ services { id name } }")
+    ids = [s["id"] for s in listed["services"] if s["name"] in services]
+
+    small, small_count = await count_commands(server, client, 5, ids)
+    large, large_count = await count_commands(server, client, 50, ids)
+
+    assert (small_count, large_count) == (5, 50)
+    # incidents + services + alerts + timeline + alert services (cached per request)
+    assert large <= 5, server.counter.commands
+    assert large == small

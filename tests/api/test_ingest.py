@@ -1,0 +1,181 @@
+"""ingestAlerts: normalising, deduplicating, correlating, and refusing bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.queries import CREATE_KEY, CREATE_SERVICE, INCIDENT, INGEST
+from tests.support import GraphQLClient, unique
+
+
+def alert(service: str, summary: str = "CPU above 90%", **fields: Any) -> dict[str, Any]:
+    return {"summary": summary, "service": service, **fields}
+
+
+async def ingest(client: GraphQLClient, alerts: list[dict[str, Any]], **kw: Any) -> list[Any]:
+    data = await client.data(INGEST, {"alerts": alerts}, **kw)
+    results: list[Any] = data["ingestAlerts"]
+    return results
+
+
+async def test_new_alert_opens_an_incident_with_normalised_fields(client: GraphQLClient) -> None:
+    service = unique("checkout")
+    [result] = await ingest(
+        client,
+        [
+            alert(
+                service,
+                severity="CRITICAL",
+                labels={"pod": "checkout-1"},
+                occurredAt="2026-11-26T10:00:00+02:00",
+            )
+        ],
+    )
+    assert result["outcome"] == "CREATED"
+    assert result["deduplicated"] is False
+    assert result["alert"]["occurredAt"] == "2026-11-26T08:00:00+00:00"
+    assert result["alert"]["receivedAt"] != result["alert"]["occurredAt"]
+    assert result["alert"]["serviceName"] == service
+    assert result["alert"]["labels"] == {"pod": "checkout-1"}
+    assert result["alert"]["dedupKey"].startswith("fp:")
+    incident = result["incident"]
+    assert incident["status"] == "TRIGGERED"
+    assert incident["severity"] == "CRITICAL"
+    assert incident["title"] == "CPU above 90%"
+    assert incident["alertCount"] == 1
+
+
+async def test_resending_the_same_batch_creates_no_duplicates(client: GraphQLClient) -> None:
+    service = unique("cart")
+    batch = [
+        alert(service, "disk full", labels={"host": "a"}),
+        alert(service, "latency high", dedupKey="latency-1"),
+    ]
+    first = await ingest(client, batch)
+    again = await ingest(client, batch)
+    assert [r["outcome"] for r in again] == ["DEDUPLICATED", "DEDUPLICATED"]
+    assert [r["alert"]["id"] for r in again] == [r["alert"]["id"] for r in first]
+    assert [r["alert"]["count"] for r in again] == [2, 2]
+    incident = (await client.data(INCIDENT, {"id": first[0]["incident"]["id"]}))["incident"]
+    assert incident["alertCount"] == 2
+    assert len(incident["alerts"]["edges"]) == 2
+
+
+async def test_repeats_within_one_batch_count_on_one_alert(client: GraphQLClient) -> None:
+    service = unique("search")
+    results = await ingest(client, [alert(service, dedupKey="k")] * 3)
+    assert [r["outcome"] for r in results] == ["CREATED", "DEDUPLICATED", "DEDUPLICATED"]
+    assert len({r["alert"]["id"] for r in results}) == 1
+    assert results[0]["alert"]["count"] == 3
+
+
+async def test_same_service_within_the_window_joins_one_incident(client: GraphQLClient) -> None:
+    service, other = unique("payments"), unique("shipping")
+    results = await ingest(
+        client,
+        [
+            alert(service, "a", occurredAt="2026-11-26T10:00:00Z"),
+            alert(service, "b", occurredAt="2026-11-26T10:03:00Z"),
+            alert(service, "c", occurredAt="2026-11-26T11:00:00Z"),
+            alert(other, "d", occurredAt="2026-11-26T10:01:00Z"),
+        ],
+    )
+    incident_ids = [r["incident"]["id"] for r in results]
+    assert incident_ids[0] == incident_ids[1]
+    assert len(set(incident_ids)) == 3
+    later = await ingest(client, [alert(service, "e", occurredAt="2026-11-26T10:05:00Z")])
+    assert later[0]["incident"]["id"] == incident_ids[0]
+    assert later[0]["incident"]["alertCount"] == 3
+
+
+async def test_resolve_event_resolves_alert_and_then_incident(client: GraphQLClient) -> None:
+    service = unique("auth")
+    opened = await ingest(
+        client, [alert(service, "x", dedupKey="x"), alert(service, "y", dedupKey="y")]
+    )
+    incident_id = opened[0]["incident"]["id"]
+    [first] = await ingest(client, [alert(service, "x", dedupKey="x", status="RESOLVED")])
+    assert first["outcome"] == "RESOLVED"
+    assert first["alert"]["status"] == "RESOLVED"
+    assert first["incident"]["status"] == "TRIGGERED"
+    assert first["incident"]["openAlertCount"] == 1
+    [second] = await ingest(client, [alert(service, "y", dedupKey="y", status="RESOLVED")])
+    assert second["incident"]["status"] == "RESOLVED"
+    incident = (await client.data(INCIDENT, {"id": incident_id}))["incident"]
+    assert incident["resolvedBy"] == "user:admin"
+    assert "STATUS_CHANGED" in [e["node"]["kind"] for e in incident["timeline"]["edges"]]
+    # Firing again after resolution is a new alert, not a repeat of the resolved one.
+    [again] = await ingest(client, [alert(service, "x", dedupKey="x")])
+    assert again["outcome"] == "CREATED"
+    assert again["alert"]["id"] != opened[0]["alert"]["id"]
+
+
+async def test_resolve_of_an_unknown_key_is_ignored(client: GraphQLClient) -> None:
+    [result] = await ingest(client, [alert(unique("svc"), dedupKey="nope", status="RESOLVED")])
+    assert result == {"outcome": "IGNORED", "deduplicated": False, "alert": None, "incident": None}
+
+
+async def test_invalid_alert_rejects_the_whole_batch(client: GraphQLClient) -> None:
+    service = unique("bad")
+    body = await client.execute(
+        INGEST,
+        {
+            "alerts": [
+                alert(service, "fine"),
+                alert(service, "naive", occurredAt="2026-11-26T10:00:00"),
+            ]
+        },
+    )
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "VALIDATION"
+    assert error["extensions"]["field"] == "alerts[1].occurredAt"
+    assert error["extensions"]["suggestion"]
+    services = (await client.data("{ services { name } }"))["services"]
+    assert service not in [s["name"] for s in services], "nothing may be half-written"
+
+
+async def test_label_values_must_be_strings(client: GraphQLClient) -> None:
+    code = await client.error_code(INGEST, {"alerts": [alert(unique("s"), labels={"port": 80})]})
+    assert code == "VALIDATION"
+
+
+async def test_more_than_1000_alerts_is_a_clear_error(client: GraphQLClient) -> None:
+    service = unique("big")
+    body = await client.execute(INGEST, {"alerts": [alert(service, f"a{i}") for i in range(1001)]})
+    assert body["errors"][0]["extensions"]["code"] == "BATCH_TOO_LARGE"
+    assert "1000" in body["errors"][0]["message"]
+
+
+async def test_unknown_service_name_registers_the_service(client: GraphQLClient) -> None:
+    service = unique("autoreg")
+    await ingest(client, [alert(service)])
+    names = [s["name"] for s in (await client.data("{ services { name } }"))["services"]]
+    assert service in names
+
+
+async def test_integration_key_bound_to_a_service_routes_there(client: GraphQLClient) -> None:
+    service = (await client.data(CREATE_SERVICE, {"input": {"name": unique("bound")}}))[
+        "createService"
+    ]
+    key = (await client.data(CREATE_KEY, {"input": {"name": "prom", "serviceId": service["id"]}}))[
+        "createIntegrationKey"
+    ]
+    assert key["secret"].startswith("vik_")
+    [result] = await ingest(client, [{"summary": "no service named"}], token=key["secret"])
+    assert result["alert"]["serviceName"] == service["name"]
+
+
+async def test_unbound_key_needs_a_service_on_each_alert(client: GraphQLClient) -> None:
+    key = (await client.data(CREATE_KEY, {"input": {"name": "generic"}}))["createIntegrationKey"]
+    body = await client.execute(INGEST, {"alerts": [{"summary": "where?"}]}, token=key["secret"])
+    assert body["errors"][0]["extensions"]["code"] == "VALIDATION"
+    assert body["errors"][0]["extensions"]["field"] == "alerts[0].service"
+    [ok] = await ingest(client, [alert(unique("routed"))], token=key["secret"])
+    assert ok["outcome"] == "CREATED"
+
+
+async def test_event_time_far_in_the_future_is_refused(client: GraphQLClient) -> None:
+    code = await client.error_code(
+        INGEST, {"alerts": [alert(unique("f"), occurredAt="2099-01-01T00:00:00Z")]}
+    )
+    assert code == "VALIDATION"
