@@ -9,6 +9,7 @@
      ├── UnauthenticatedError       UNAUTHENTICATED
      ├── ForbiddenError             FORBIDDEN
      ├── SubscriberTooSlowError     SUBSCRIBER_TOO_SLOW
+     ├── ResyncRequiredError        RESYNC_REQUIRED
      └── StoreUnavailableError      STORE_UNAVAILABLE
           └── EmbeddedStoreError    EMBEDDED_STORE_FAILED
 
@@ -33,6 +34,7 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     FORBIDDEN = "FORBIDDEN"
     SUBSCRIBER_TOO_SLOW = "SUBSCRIBER_TOO_SLOW"
+    RESYNC_REQUIRED = "RESYNC_REQUIRED"
     STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
     EMBEDDED_STORE_FAILED = "EMBEDDED_STORE_FAILED"
     GRAPHQL_VALIDATION = "GRAPHQL_VALIDATION"
@@ -103,6 +105,11 @@ class ForbiddenError(VigilError):
 class SubscriberTooSlowError(VigilError):
     code = ErrorCode.SUBSCRIBER_TOO_SLOW
     default_suggestion = "Read events faster, then subscribe again and refetch current state."
+
+
+class ResyncRequiredError(VigilError):
+    code = ErrorCode.RESYNC_REQUIRED
+    default_suggestion = "Subscribe again and refetch current state: events may have been missed."
 
 
 class StoreUnavailableError(VigilError):

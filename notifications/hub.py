@@ -4,7 +4,9 @@ broadcaster loses the first of two concurrent subscriptions to a new channel, ke
 unbounded queues and never reconnects. So each process subscribes exactly once, at
 start-up, under a supervisor that resubscribes after a failure, and every local
 subscriber gets a bounded queue: one that falls too far behind is ended with
-SUBSCRIBER_TOO_SLOW instead of growing memory.
+SUBSCRIBER_TOO_SLOW instead of growing memory. When the listener fails, events may
+have been missed, so every subscriber is ended with RESYNC_REQUIRED: it subscribes
+again and refetches current state.
 """
 
 from __future__ import annotations
@@ -13,11 +15,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from typing import Final
 
 from broadcaster import Broadcast
 
-from domain.errors import SubscriberTooSlowError
+from domain.errors import ResyncRequiredError, SubscriberTooSlowError, VigilError
 from domain.events import IncidentEvent
 from notifications.codec import decode_events
 from notifications.publisher import INCIDENT_CHANNEL
@@ -28,12 +29,6 @@ DEFAULT_QUEUE_SIZE = 1000
 _RETRY_DELAY_S = 1.0
 
 
-class _Overflowed:
-    pass
-
-
-_OVERFLOWED: Final = _Overflowed()
-
 EventFilter = Callable[[IncidentEvent], bool]
 
 
@@ -41,26 +36,34 @@ class Subscriber:
     def __init__(self, accepts: EventFilter, queue_size: int) -> None:
         self.accepts = accepts
         self.queue_size = queue_size
-        self._queue: asyncio.Queue[IncidentEvent | _Overflowed] = asyncio.Queue(queue_size + 1)
-        self._overflowed = False
+        # One slot more than the bound, for the error that ends the stream.
+        self._queue: asyncio.Queue[IncidentEvent | VigilError] = asyncio.Queue(queue_size + 1)
+        self._ended = False
 
     def offer(self, event: IncidentEvent) -> None:
-        if self._overflowed or not self.accepts(event):
+        if self._ended or not self.accepts(event):
             return
         if self._queue.qsize() >= self.queue_size:
-            self._overflowed = True
-            self._queue.put_nowait(_OVERFLOWED)
+            self.end(
+                SubscriberTooSlowError(
+                    f"This subscription fell more than {self.queue_size} events behind and "
+                    "was closed."
+                )
+            )
             return
         self._queue.put_nowait(event)
+
+    def end(self, reason: VigilError) -> None:
+        """Deliver what is queued, then raise `reason` to the reader."""
+        if not self._ended:
+            self._ended = True
+            self._queue.put_nowait(reason)
 
     async def events(self) -> AsyncIterator[IncidentEvent]:
         while True:
             item = await self._queue.get()
-            if isinstance(item, _Overflowed):
-                raise SubscriberTooSlowError(
-                    f"This subscription fell more than {self.queue_size} events behind and "
-                    "was closed."
-                )
+            if isinstance(item, VigilError):
+                raise item
             yield item
 
 
@@ -99,7 +102,11 @@ class LiveHub:
     def dispatch(self, events: list[IncidentEvent]) -> None:
         for event in events:
             for subscriber in tuple(self._subscribers):
-                subscriber.offer(event)
+                try:
+                    subscriber.offer(event)
+                except Exception:  # one broken filter must not starve the others
+                    log.exception("dropping a subscriber whose filter failed")
+                    subscriber.end(ResyncRequiredError("This subscription failed internally."))
 
     async def _listen(self) -> None:
         while True:
@@ -113,4 +120,10 @@ class LiveHub:
                 raise
             except Exception:
                 log.exception("live event listener failed; subscribing again")
+                for subscriber in tuple(self._subscribers):
+                    subscriber.end(
+                        ResyncRequiredError(
+                            "Live events were interrupted; some may have been missed."
+                        )
+                    )
                 await asyncio.sleep(_RETRY_DELAY_S)

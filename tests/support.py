@@ -17,19 +17,21 @@ import httpx
 import pytest
 import uvicorn
 import websockets
-from starlette.applications import Starlette
 from pymongo.monitoring import (
     CommandFailedEvent,
     CommandListener,
     CommandStartedEvent,
     CommandSucceededEvent,
 )
+from starlette.applications import Starlette
+from websockets.typing import Subprotocol
 
 from api.app import create_app
 from domain.store.embedded import free_loopback_port
 from vigil.settings import Settings
 
 ADMIN_TOKEN = "vgl_test-admin-token-0123456789"
+GRAPHQL_TRANSPORT_WS = Subprotocol("graphql-transport-ws")
 
 
 def unique(prefix: str) -> str:
@@ -141,9 +143,7 @@ async def live_server(
             raise RuntimeError("the server stopped while starting")
         await asyncio.sleep(0.05)
     try:
-        yield LiveServer(
-            f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", app, counter
-        )
+        yield LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", app, counter)
     finally:
         server.should_exit = True
         await task
@@ -155,10 +155,10 @@ class WsSubscription:
     def __init__(self, ws: websockets.ClientConnection) -> None:
         self.ws = ws
 
-    async def next(self, timeout: float = 10.0) -> dict[str, Any]:
+    async def next(self) -> dict[str, Any]:
         """The payload of the next `next` message; fails on an `error` message."""
         while True:
-            message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            message = json.loads(await asyncio.wait_for(self.ws.recv(), 10))
             if message["type"] == "next":
                 payload: dict[str, Any] = message["payload"]
                 return payload
@@ -177,16 +177,27 @@ class WsSubscription:
 
 @asynccontextmanager
 async def subscribe(
-    server: LiveServer, query: str, variables: dict[str, Any] | None = None,
-    *, token: str = ADMIN_TOKEN,
+    server: LiveServer,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    token: str = ADMIN_TOKEN,
 ) -> AsyncIterator[WsSubscription]:
-    async with websockets.connect(server.ws_url, subprotocols=["graphql-transport-ws"]) as ws:
-        await ws.send(json.dumps({"type": "connection_init",
-                                  "payload": {"authorization": f"Bearer {token}"}}))
+    async with websockets.connect(server.ws_url, subprotocols=[GRAPHQL_TRANSPORT_WS]) as ws:
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+        )
         ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
         assert ack["type"] == "connection_ack", ack
-        await ws.send(json.dumps({"id": "1", "type": "subscribe",
-                                  "payload": {"query": query, "variables": variables or {}}}))
+        await ws.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": query, "variables": variables or {}},
+                }
+            )
+        )
         subscription = WsSubscription(ws)
         # The server subscribes to the hub before it runs the first resolver step;
         # a short pause makes "subscribe, then act" ordering deterministic.

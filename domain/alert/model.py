@@ -88,7 +88,7 @@ class AlertDraft:
             object.__setattr__(self, "occurred_at", as_utc(self.occurred_at))
 
 
-def _member(kind: type[E], value: object, field: str) -> E:
+def _member(kind: type[E], value: str, field: str) -> E:
     try:
         return kind(value)
     except ValueError:

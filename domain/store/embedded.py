@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 _STARTUP_TIMEOUT_S = 20.0
 _STOP_TIMEOUT_S = 10.0
+_POLL_S = 0.05
 _PR_SET_PDEATHSIG = 1
 
 
@@ -68,7 +69,7 @@ class EmbeddedStore:
                 f"Cannot create the store directory {self.store_dir}: {exc.strerror}.",
                 suggestion="Set VIGIL_DATA_DIR to a writable directory.",
             ) from exc
-        self._stop_leftover()
+        await self._stop_leftover()
         self.port = free_loopback_port()
         command = [
             sys.executable, "-m", "nx_27017.nx_27017",
@@ -100,8 +101,7 @@ class EmbeddedStore:
             log.warning("embedded store ignored SIGTERM for %.0f s; killing it", _STOP_TIMEOUT_S)
             process.kill()
             await process.wait()
-        with contextlib.suppress(FileNotFoundError):
-            self.pid_file.unlink()
+        self._remove_pid_file_of(process.pid)
 
     async def _wait_until_answering(self) -> None:
         deadline = time.monotonic() + _STARTUP_TIMEOUT_S
@@ -125,7 +125,7 @@ class EmbeddedStore:
                         f"The embedded store did not answer within {_STARTUP_TIMEOUT_S:.0f} s. "
                         f"{self._log_tail()}"
                     )
-                await asyncio.sleep(0.1)
+                await asyncio.sleep(_POLL_S)
         finally:
             await client.close()
 
@@ -136,7 +136,7 @@ class EmbeddedStore:
             return f"No log was written at {self.log_file}."
         return f"Last lines of {self.log_file}: " + " | ".join(lines)
 
-    def _stop_leftover(self) -> None:
+    async def _stop_leftover(self) -> None:
         """Stop a server that an earlier, killed Vigil left holding our pid file."""
         try:
             pid = int(self.pid_file.read_text().strip())
@@ -148,13 +148,20 @@ class EmbeddedStore:
         log.warning("stopping a leftover embedded store (pid %d) from an earlier run", pid)
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + _STOP_TIMEOUT_S
-        while _is_nx_process(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if _is_nx_process(pid):
+        for _ in range(int(_STOP_TIMEOUT_S / _POLL_S)):
+            if not _is_nx_process(pid):
+                break
+            await asyncio.sleep(_POLL_S)
+        else:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
+
+    def _remove_pid_file_of(self, pid: int) -> None:
+        """nx-27017 removes its pid file on SIGTERM, not on SIGKILL; never remove another's."""
+        with contextlib.suppress(OSError, ValueError):
+            if int(self.pid_file.read_text().strip()) == pid:
+                self.pid_file.unlink()
 
 
 def _is_nx_process(pid: int) -> bool:

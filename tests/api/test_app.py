@@ -1,4 +1,5 @@
-"""Start-up and shutdown: data survives restarts, admins are bootstrapped, half-done work is finished."""
+"""Start-up and shutdown: data survives restarts, admins are bootstrapped, and
+half-done work is finished."""
 
 from __future__ import annotations
 
@@ -43,20 +44,34 @@ async def test_alerts_left_unattached_by_a_crash_are_attached_at_start(tmp_path:
     async with live_server(tmp_path) as first:
         client = GraphQLClient(first)
         service = (await client.data(CREATE_SERVICE, {"input": {"name": unique("crash")}}))[
-            "createService"]
+            "createService"
+        ]
         long_ago = datetime.now(UTC) - timedelta(minutes=5)
         orphan = Alert(
-            id=new_id(), service_id=service["id"], service=service["name"], source="api",
-            summary="stored before the crash", description="", severity=Severity.ERROR,
-            labels={}, dedup_key="orphan", occurred_at=long_ago, received_at=long_ago,
-            status=AlertStatus.FIRING, count=1, first_seen_at=long_ago, last_seen_at=long_ago,
-            resolved_at=None, incident_id=None,
+            id=new_id(),
+            service_id=service["id"],
+            service=service["name"],
+            source="api",
+            summary="stored before the crash",
+            description="",
+            severity=Severity.ERROR,
+            labels={},
+            dedup_key="orphan",
+            occurred_at=long_ago,
+            received_at=long_ago,
+            status=AlertStatus.FIRING,
+            count=1,
+            first_seen_at=long_ago,
+            last_seen_at=long_ago,
+            resolved_at=None,
+            incident_id=None,
         )
         await first.app.state.runtime.db["alerts"].insert_one(orphan.to_document())
     async with live_server(tmp_path) as second:
         [stored] = await second.stored("alerts", {"_id": orphan.id})
         assert stored["incident_id"] is not None
         incident = await GraphQLClient(second, token=ADMIN_TOKEN).data(
-            INCIDENT, {"id": stored["incident_id"]})
+            INCIDENT, {"id": stored["incident_id"]}
+        )
         assert incident["incident"]["title"] == "stored before the crash"
         assert incident["incident"]["timeline"]["edges"][0]["node"]["actor"] == "system:recovery"

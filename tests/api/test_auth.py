@@ -10,7 +10,7 @@ import websockets
 
 from tests.api.helpers import open_incident, token_for_role
 from tests.api.queries import ACKNOWLEDGE, ADD_NOTE, CREATE_KEY, CREATE_SERVICE, INGEST
-from tests.support import GraphQLClient, LiveServer, unique
+from tests.support import GRAPHQL_TRANSPORT_WS, GraphQLClient, LiveServer, unique
 
 
 async def test_no_token_is_unauthenticated(client: GraphQLClient) -> None:
@@ -20,23 +20,31 @@ async def test_no_token_is_unauthenticated(client: GraphQLClient) -> None:
 
 
 async def test_unknown_token_is_unauthenticated(client: GraphQLClient) -> None:
-    assert await client.error_code("{ services { id } }",
-                                   token="vgl_not-a-real-token") == "UNAUTHENTICATED"
+    assert (
+        await client.error_code("{ services { id } }", token="vgl_not-a-real-token")
+        == "UNAUTHENTICATED"
+    )
 
 
 async def test_malformed_header_is_unauthenticated(client: GraphQLClient) -> None:
     async with httpx.AsyncClient() as http:
-        response = await http.post(f"{client.server.url}/graphql", json={"query": "{ me { name } }"},
-                                   headers={"Authorization": "Basic abc"})
+        response = await http.post(
+            f"{client.server.url}/graphql",
+            json={"query": "{ me { name } }"},
+            headers={"Authorization": "Basic abc"},
+        )
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_integration_key_can_only_ingest(client: GraphQLClient) -> None:
     key = (await client.data(CREATE_KEY, {"input": {"name": "only-ingest"}}))[
-        "createIntegrationKey"]["secret"]
-    [result] = (await client.data(
-        INGEST, {"alerts": [{"summary": "ok", "service": unique("keyed")}]}, token=key))[
-        "ingestAlerts"]
+        "createIntegrationKey"
+    ]["secret"]
+    [result] = (
+        await client.data(
+            INGEST, {"alerts": [{"summary": "ok", "service": unique("keyed")}]}, token=key
+        )
+    )["ingestAlerts"]
     incident_id = result["incident"]["id"]
     for query, variables in [
         ("{ services { id } }", {}),
@@ -52,11 +60,16 @@ async def test_viewer_reads_but_cannot_respond_or_configure(client: GraphQLClien
     incident = await open_incident(client)
     assert (await client.data("{ me { role } }", token=viewer))["me"]["role"] == "VIEWER"
     assert await client.error_code(ACKNOWLEDGE, {"id": incident["id"]}, token=viewer) == "FORBIDDEN"
-    assert await client.error_code(ADD_NOTE, {"id": incident["id"], "body": "x"},
-                                   token=viewer) == "FORBIDDEN"
-    assert await client.error_code(
-        INGEST, {"alerts": [{"summary": "x", "service": unique("v")}]}, token=viewer
-    ) == "FORBIDDEN"
+    assert (
+        await client.error_code(ADD_NOTE, {"id": incident["id"], "body": "x"}, token=viewer)
+        == "FORBIDDEN"
+    )
+    assert (
+        await client.error_code(
+            INGEST, {"alerts": [{"summary": "x", "service": unique("v")}]}, token=viewer
+        )
+        == "FORBIDDEN"
+    )
 
 
 async def test_responder_responds_but_cannot_configure(client: GraphQLClient) -> None:
@@ -64,10 +77,14 @@ async def test_responder_responds_but_cannot_configure(client: GraphQLClient) ->
     incident = await open_incident(client)
     acked = await client.data(ACKNOWLEDGE, {"id": incident["id"]}, token=responder)
     assert acked["acknowledgeIncident"]["acknowledgedBy"].startswith("user:responder-")
-    assert await client.error_code(CREATE_SERVICE, {"input": {"name": unique("r")}},
-                                   token=responder) == "FORBIDDEN"
-    assert await client.error_code(CREATE_KEY, {"input": {"name": "k"}},
-                                   token=responder) == "FORBIDDEN"
+    assert (
+        await client.error_code(CREATE_SERVICE, {"input": {"name": unique("r")}}, token=responder)
+        == "FORBIDDEN"
+    )
+    assert (
+        await client.error_code(CREATE_KEY, {"input": {"name": "k"}}, token=responder)
+        == "FORBIDDEN"
+    )
 
 
 async def test_secrets_are_stored_hashed(client: GraphQLClient, server: LiveServer) -> None:
@@ -85,7 +102,7 @@ async def test_secrets_are_stored_hashed(client: GraphQLClient, server: LiveServ
 async def test_websocket_without_valid_token_is_rejected(
     server: LiveServer, payload: dict[str, str]
 ) -> None:
-    async with websockets.connect(server.ws_url, subprotocols=["graphql-transport-ws"]) as ws:
+    async with websockets.connect(server.ws_url, subprotocols=[GRAPHQL_TRANSPORT_WS]) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await ws.recv()

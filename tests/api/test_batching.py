@@ -17,8 +17,9 @@ query($first: Int!, $filter: IncidentFilter) {
 }"""
 
 
-async def count_commands(server: LiveServer, client: GraphQLClient, first: int,
-                         service_ids: list[str]) -> tuple[int, int]:
+async def count_commands(
+    server: LiveServer, client: GraphQLClient, first: int, service_ids: list[str]
+) -> tuple[int, int]:
     await client.data("{ me { name } }")  # warm the token cache
     server.counter.commands.clear()
     server.counter.enabled = True

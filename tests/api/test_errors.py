@@ -36,9 +36,10 @@ async def test_unexpected_error_is_masked_with_code_internal() -> None:
     [error] = result.errors
     assert error.message == "Unexpected error."
     assert "secret" not in str(error.formatted)
-    assert error.extensions == {"code": "INTERNAL",
-                                "suggestion": "Retry later; if it persists, report it with "
-                                "the request details."}
+    assert error.extensions == {
+        "code": "INTERNAL",
+        "suggestion": "Retry later; if it persists, report it with the request details.",
+    }
 
 
 async def test_domain_error_keeps_message_code_and_suggestion() -> None:

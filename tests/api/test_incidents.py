@@ -47,7 +47,8 @@ async def test_unknown_incident_is_not_found(client: GraphQLClient) -> None:
 async def test_notes_land_on_the_timeline_with_their_author(client: GraphQLClient) -> None:
     incident = await open_incident(client)
     note = (await client.data(ADD_NOTE, {"id": incident["id"], "body": "  rolled back  "}))[
-        "addIncidentNote"]
+        "addIncidentNote"
+    ]
     assert note == {"kind": "NOTE_ADDED", "message": "rolled back", "actor": "user:admin"}
     timeline = (await client.data(INCIDENT, {"id": incident["id"]}))["incident"]["timeline"]
     assert timeline["edges"][-1]["node"]["message"] == "rolled back"
@@ -75,8 +76,9 @@ async def test_pagination_walks_every_incident_once_newest_first(client: GraphQL
     after = None
     pages = 0
     while True:
-        data = await client.data(LIST, {"first": 3, "after": after,
-                                        "filter": {"serviceIds": service_ids}})
+        data = await client.data(
+            LIST, {"first": 3, "after": after, "filter": {"serviceIds": service_ids}}
+        )
         connection = data["incidents"]
         seen += [edge["node"]["service"]["name"] for edge in connection["edges"]]
         pages += 1
@@ -93,8 +95,9 @@ async def test_filter_by_status(client: GraphQLClient) -> None:
     await client.data(RESOLVE, {"id": first["id"]})
     await open_incident(client, service)
     service_id = (await client.data(INCIDENT, {"id": first["id"]}))["incident"]["service"]["id"]
-    data = await client.data(LIST, {"first": 10, "filter": {"serviceIds": [service_id],
-                                                            "status": ["RESOLVED"]}})
+    data = await client.data(
+        LIST, {"first": 10, "filter": {"serviceIds": [service_id], "status": ["RESOLVED"]}}
+    )
     assert [e["node"]["id"] for e in data["incidents"]["edges"]] == [first["id"]]
 
 

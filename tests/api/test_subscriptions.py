@@ -60,8 +60,9 @@ async def test_lifecycle_events_arrive_in_order(server: LiveServer, client: Grap
 async def test_filter_keeps_other_services_out(server: LiveServer, client: GraphQLClient) -> None:
     mine, other = unique("mine"), unique("other")
     sid = await service_id(client, mine)
-    async with subscribe(server, EVENTS, {"filter": {"serviceIds": [sid],
-                                                     "kinds": ["CREATED"]}}) as events:
+    async with subscribe(
+        server, EVENTS, {"filter": {"serviceIds": [sid], "kinds": ["CREATED"]}}
+    ) as events:
         await open_incident(client, other)
         assert await events.nothing_within(0.5)
         await open_incident(client, mine)
@@ -78,8 +79,11 @@ async def test_incident_subscription_yields_it_after_each_change(
         await open_incident(client)  # another incident: must not show up
         await client.data(ACKNOWLEDGE, {"id": incident["id"]})
         update = (await updates.next())["data"]["incident"]
-    assert update == {"id": incident["id"], "status": "ACKNOWLEDGED",
-                      "acknowledgedBy": "user:admin"}
+    assert update == {
+        "id": incident["id"],
+        "status": "ACKNOWLEDGED",
+        "acknowledgedBy": "user:admin",
+    }
 
 
 async def test_third_party_gql_client_over_websockets(
@@ -104,7 +108,7 @@ async def test_third_party_gql_client_over_websockets(
             async for result in subscription:
                 received.append(result)
                 break
-            await subscription.aclose()  # type: ignore[attr-defined]
+            await subscription.aclose()
 
         waiter = asyncio.create_task(first_event())
         await asyncio.sleep(0.3)

@@ -1,0 +1,127 @@
+"""Opaque keyset cursors and page requests."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from domain.errors import ErrorCode, ValidationError
+from domain.store.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    Page,
+    PageRequest,
+    decode_cursor,
+    encode_cursor,
+    keyset_filter,
+)
+
+MOMENT = datetime(2026, 11, 26, 15, 4, 5, 123000, tzinfo=UTC)
+ITEM = "665f1c2e9b1e8a0001a1b2c3"
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        MOMENT,
+        MOMENT.replace(microsecond=0),
+        datetime(2026, 1, 1, 8, 30, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+    ],
+)
+def test_cursor_round_trip(moment: datetime) -> None:
+    cursor = encode_cursor(moment, ITEM)
+    decoded_moment, decoded_id = decode_cursor(cursor)
+    assert decoded_moment == moment
+    assert decoded_moment.utcoffset() == moment.utcoffset()
+    assert decoded_id == ITEM
+
+
+def test_cursor_is_opaque_and_url_safe() -> None:
+    cursor = encode_cursor(MOMENT, ITEM)
+    assert ITEM not in cursor
+    assert "=" not in cursor
+    assert set(cursor) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def test_distinct_keys_give_distinct_cursors() -> None:
+    assert encode_cursor(MOMENT, ITEM) != encode_cursor(MOMENT, ITEM[:-1] + "4")
+    assert encode_cursor(MOMENT, ITEM) != encode_cursor(MOMENT + timedelta(milliseconds=1), ITEM)
+
+
+def _raw_cursor(payload: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not a cursor!",
+        "",
+        "x",
+        encode_cursor(MOMENT, ITEM)[:-3],  # truncated
+        encode_cursor(MOMENT, ITEM)[5:],  # cut at the front
+        _raw_cursor(["yesterday", ITEM]),  # not a date
+        _raw_cursor([MOMENT.isoformat()]),  # too short
+        _raw_cursor([MOMENT.isoformat(), ITEM, "extra"]),  # too long
+        _raw_cursor({"at": MOMENT.isoformat()}),  # wrong shape
+        _raw_cursor(42),
+        _raw_cursor([12345, ITEM]),  # date not a string
+        base64.urlsafe_b64encode(b"\xff\xfe\x00").decode(),  # not UTF-8 JSON
+    ],
+)
+def test_tampered_cursor_raises_validation_error(cursor: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        decode_cursor(cursor)
+    error = caught.value
+    assert error.code is ErrorCode.VALIDATION
+    assert error.field == "after"
+    assert "cursor" in error.message
+
+
+def test_keyset_filter_of_a_tampered_cursor_raises_validation_error() -> None:
+    with pytest.raises(ValidationError):
+        keyset_filter("created_at", "garbage!", descending=True)
+
+
+def test_keyset_filter_selects_items_strictly_after_the_cursor() -> None:
+    cursor = encode_cursor(MOMENT, ITEM)
+    assert keyset_filter("created_at", None, descending=True) == {}
+    assert keyset_filter("created_at", cursor, descending=True) == {
+        "$or": [
+            {"created_at": {"$lt": MOMENT}},
+            {"created_at": MOMENT, "_id": {"$lt": ITEM}},
+        ]
+    }
+    assert keyset_filter("at", cursor, descending=False) == {
+        "$or": [{"at": {"$gt": MOMENT}}, {"at": MOMENT, "_id": {"$gt": ITEM}}]
+    }
+
+
+def test_page_request_defaults() -> None:
+    request = PageRequest()
+    assert request.first == DEFAULT_PAGE_SIZE
+    assert request.after is None
+
+
+@pytest.mark.parametrize("first", [1, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE])
+def test_page_request_accepts_sizes_within_bounds(first: int) -> None:
+    assert PageRequest(first=first).first == first
+
+
+@pytest.mark.parametrize("first", [0, -1, MAX_PAGE_SIZE + 1, 10_000])
+def test_page_request_rejects_sizes_out_of_bounds(first: int) -> None:
+    with pytest.raises(ValidationError) as caught:
+        PageRequest(first=first)
+    assert caught.value.code is ErrorCode.VALIDATION
+    assert caught.value.field == "first"
+    assert str(first) in caught.value.message
+    assert str(MAX_PAGE_SIZE) in caught.value.suggestion
+
+
+def test_page_end_cursor_is_the_last_cursor() -> None:
+    assert Page(items=["a", "b"], cursors=["c1", "c2"], has_next_page=True).end_cursor == "c2"
+    empty: Page[str] = Page(items=[], cursors=[], has_next_page=False)
+    assert empty.end_cursor is None
