@@ -14,7 +14,7 @@ import strawberry
 from api.schema.access import context_of
 from api.schema.enums import AlertStatus, IncidentStatus, Severity, TimelineKind
 from api.schema.pagination import Connection, connection
-from api.schema.scalars import Labels
+from api.schema.scalars import JSONObject, Labels
 from api.schema.service import Service
 from domain.alert import model as alert_model
 from domain.errors import NotFoundError
@@ -27,6 +27,12 @@ async def _service(info: strawberry.Info, service_id: str) -> Service:
     if found is None:
         raise NotFoundError(f"No service with id '{service_id}'.")
     return Service.from_domain(found)
+
+
+@strawberry.type(name="AlertLink")
+class Link:
+    href: str
+    text: str
 
 
 @strawberry.type
@@ -48,6 +54,8 @@ class Alert:
     last_seen_at: datetime
     resolved_at: datetime | None
     incident_id: strawberry.ID | None
+    links: list[Link]
+    details: JSONObject
 
     @strawberry.field
     async def service(self, info: strawberry.Info) -> Service:
@@ -80,6 +88,8 @@ class Alert:
             last_seen_at=alert.last_seen_at,
             resolved_at=alert.resolved_at,
             incident_id=strawberry.ID(alert.incident_id) if alert.incident_id else None,
+            links=[Link(href=link.href, text=link.text) for link in alert.links],
+            details=JSONObject(alert.details),
         )
 
 

@@ -8,10 +8,16 @@ import strawberry
 
 from api.schema.enums import AlertStatus, IngestOutcomeKind, Severity
 from api.schema.incident import Alert, Incident
-from api.schema.scalars import Labels
-from domain.alert.model import AlertDraft
+from api.schema.scalars import JSONObject, Labels
+from domain.alert.model import AlertDraft, AlertLink
 from domain.errors import ValidationError
 from domain.ingest.model import IngestOutcome as DomainOutcome
+
+
+@strawberry.input(description="A place to look: a graph, dashboard, runbook (http or https).")
+class AlertLinkInput:
+    href: str
+    text: str = ""
 
 
 @strawberry.input(description="One alert as a monitor reports it.")
@@ -39,6 +45,10 @@ class AlertInput:
         description="FIRING (default) or RESOLVED, which resolves the alert "
         "with the same dedup key.",
     )
+    links: list[AlertLinkInput] | None = None
+    details: JSONObject | None = strawberry.field(
+        default=None, description="Free-form context (annotations, custom details)."
+    )
 
     def to_draft(self) -> AlertDraft:
         return AlertDraft(
@@ -51,6 +61,8 @@ class AlertInput:
             dedup_key=self.dedup_key,
             occurred_at=self.occurred_at,
             status=self.status or AlertStatus.FIRING,
+            links=tuple(AlertLink(link.href, link.text) for link in self.links or ()),
+            details=self.details or {},
         )
 
 

@@ -8,12 +8,13 @@ import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
 Labels = NewType("Labels", dict[str, str])
+JSONObject = NewType("JSONObject", dict[str, Any])
 
 
-def _parse_labels(value: Any) -> dict[str, Any]:
-    # Only the shape is checked here; the domain validates keys and values with field names.
+def _object(value: Any) -> dict[str, Any]:
+    # Only the shape is checked here; the domain validates contents, naming the field.
     if not isinstance(value, dict):
-        raise ValueError("Labels must be a JSON object whose values are strings.")
+        raise ValueError("Expected a JSON object.")
     return value
 
 
@@ -22,6 +23,12 @@ SCALARS: dict[object, ScalarDefinition] = {
         name="Labels",
         description='A JSON object of string keys to string values, e.g. {"pod": "cart-1"}.',
         serialize=lambda value: value,
-        parse_value=_parse_labels,
+        parse_value=_object,
+    ),
+    JSONObject: strawberry.scalar(
+        name="JSONObject",
+        description="Any JSON object.",
+        serialize=lambda value: value,
+        parse_value=_object,
     ),
 }

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from domain.clock import as_utc
 from domain.errors import ValidationError
@@ -38,6 +38,30 @@ class Severity(StrEnum):
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2, Severity.CRITICAL: 3}
 
 
+MAX_LINKS = 20
+MAX_DETAILS_BYTES = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class AlertLink:
+    """Where a responder can look: the monitor's graph, dashboard, panel, silence page."""
+
+    href: str
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.href.startswith(("http://", "https://")) or len(self.href) > 2048:
+            raise ValidationError(
+                f"A link must be an http(s) URL of at most 2048 characters, got {self.href!r}.",
+                field="links",
+            )
+        object.__setattr__(
+            self,
+            "text",
+            require_text(self.text, field="links.text", max_length=256, allow_empty=True),
+        )
+
+
 class AlertStatus(StrEnum):
     FIRING = "firing"
     RESOLVED = "resolved"
@@ -56,6 +80,9 @@ class AlertDraft:
     dedup_key: str | None = None
     occurred_at: datetime | None = None
     status: AlertStatus = AlertStatus.FIRING
+    links: tuple[AlertLink, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=dict)
+    """Free-form context from the monitor (annotations, custom details), any JSON object."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "severity", _member(Severity, self.severity, "severity"))
@@ -78,6 +105,9 @@ class AlertDraft:
                 self, "dedup_key", require_text(self.dedup_key, field="dedupKey", max_length=255)
             )
         _check_labels(self.labels)
+        if len(self.links) > MAX_LINKS:
+            raise ValidationError(f"At most {MAX_LINKS} links are allowed.", field="links")
+        _check_details(self.details)
         if self.occurred_at is not None:
             if self.occurred_at.tzinfo is None or self.occurred_at.utcoffset() is None:
                 raise ValidationError(
@@ -118,6 +148,21 @@ def _check_labels(labels: Mapping[str, str]) -> None:
             )
 
 
+def _check_details(details: Mapping[str, Any]) -> None:
+    if not isinstance(details, Mapping):
+        raise ValidationError("'details' must be a JSON object.", field="details")
+    try:
+        size = len(json.dumps(details, separators=(",", ":")).encode())
+    except (TypeError, ValueError):
+        raise ValidationError("'details' must be plain JSON.", field="details") from None
+    if size > MAX_DETAILS_BYTES:
+        raise ValidationError(
+            f"'details' is {size} bytes as JSON; the limit is {MAX_DETAILS_BYTES}.",
+            suggestion="Send large payloads to your log store and link to them.",
+            field="details",
+        )
+
+
 def fingerprint(source: str, service: str, labels: Mapping[str, str], summary: str) -> str:
     """The dedup key of an alert that brought none."""
     canonical = json.dumps(
@@ -154,6 +199,8 @@ class Alert:
     last_seen_at: datetime
     resolved_at: datetime | None
     incident_id: str | None
+    links: list[AlertLink] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def open_key(self) -> str:
@@ -181,6 +228,9 @@ class Alert:
             "last_seen_ms": to_ms(self.last_seen_at),
             "resolved_ms": optional_to_ms(self.resolved_at),
             "incident_id": self.incident_id,
+            "links": [{"href": link.href, "text": link.text} for link in self.links],
+            # A string: monitors' keys may hold "$" or "." that MongoDB refuses as field names.
+            "details_json": json.dumps(self.details, separators=(",", ":")),
         }
 
     @classmethod
@@ -203,4 +253,6 @@ class Alert:
             last_seen_at=from_ms(doc["last_seen_ms"]),
             resolved_at=optional_from_ms(doc.get("resolved_ms")),
             incident_id=doc.get("incident_id"),
+            links=[AlertLink(link["href"], link.get("text", "")) for link in doc.get("links", [])],
+            details=json.loads(doc.get("details_json") or "{}"),
         )

@@ -113,6 +113,32 @@ class AlertIngestor:
             for alert, kind in zip(outcome_alerts, kinds, strict=True)
         ]
 
+    async def acknowledge(self, principal: Principal, dedup_keys: list[str]) -> list[str]:
+        """Acknowledge the incidents of the firing alerts with these keys (PagerDuty's
+        `acknowledge` event); return the incident ids acknowledged.
+
+        Only for integration keys bound to a service: a dedup key means nothing without one.
+        """
+        principal.require(Action.INGEST)
+        if principal.service_id is None:
+            raise ValidationError(
+                "Acknowledging by dedup key needs an integration key bound to a service.",
+                suggestion="Create the integration key with a serviceId.",
+            )
+        found = await self._alerts.firing_by_open_keys(
+            {open_key(principal.service_id, key) for key in dedup_keys}
+        )
+        incident_ids = sorted({a.incident_id for a in found.values() if a.incident_id})
+        incidents = await self._incidents.by_ids(incident_ids)
+        acknowledged = []
+        for incident_id in incident_ids:
+            if incidents[incident_id].status is IncidentStatus.TRIGGERED:
+                await self._desk.change_status(
+                    incident_id, IncidentStatus.ACKNOWLEDGED, principal.actor
+                )
+                acknowledged.append(incident_id)
+        return acknowledged
+
     async def attach_unlinked(self, *, actor: str = "system:recovery", limit: int = 1000) -> int:
         """Attach alerts left unattached by an ingest that died half-way; return how many."""
         now = self._clock.now()
@@ -353,6 +379,8 @@ def _normalise(draft: AlertDraft, service: Service, now: datetime) -> Alert:
         last_seen_at=now,
         resolved_at=None,
         incident_id=None,
+        links=list(draft.links),
+        details=dict(draft.details),
     )
 
 

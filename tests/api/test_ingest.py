@@ -179,3 +179,32 @@ async def test_event_time_far_in_the_future_is_refused(client: GraphQLClient) ->
         INGEST, {"alerts": [alert(unique("f"), occurredAt="2099-01-01T00:00:00Z")]}
     )
     assert code == "VALIDATION"
+
+
+async def test_links_and_details_are_kept(client: GraphQLClient) -> None:
+    query = """mutation($a: [AlertInput!]!) { ingestAlerts(alerts: $a) {
+        alert { links { href text } details } } }"""
+    details = {"annotations": {"runbook": "https://runbooks/x"}, "value": 0.97, "a.b": {"$x": 1}}
+    data = await client.data(
+        query,
+        {
+            "a": [
+                alert(
+                    unique("linked"),
+                    links=[{"href": "https://grafana/d/1", "text": "Dashboard"}],
+                    details=details,
+                )
+            ]
+        },
+    )
+    stored = data["ingestAlerts"][0]["alert"]
+    assert stored["links"] == [{"href": "https://grafana/d/1", "text": "Dashboard"}]
+    assert stored["details"] == details
+
+
+async def test_links_must_be_http_urls(client: GraphQLClient) -> None:
+    body = await client.execute(
+        INGEST, {"alerts": [alert(unique("badlink"), links=[{"href": "javascript:alert(1)"}])]}
+    )
+    assert body["errors"][0]["extensions"]["code"] == "VALIDATION"
+    assert body["errors"][0]["extensions"]["field"].startswith("alerts[0].links")
