@@ -13,9 +13,17 @@ from domain.incident.service import IncidentDesk
 from domain.ingest.service import AlertIngestor
 from domain.integration.repository import IntegrationKeyRepository
 from domain.integration.service import IntegrationKeys
+from domain.maintenance.model import MaintenanceWindow
+from domain.maintenance.service import MaintenanceWindows
+from domain.noise.controls import NoiseControls
+from domain.rules.model import EventRule
+from domain.rules.service import EventRules
 from domain.service.repository import ServiceRepository
 from domain.service.service import ServiceCatalog
+from domain.silence.model import Silence
+from domain.silence.service import Silences
 from domain.store.database import Database
+from domain.store.documents import DocumentRepository
 from domain.user.repository import UserRepository
 from domain.user.service import UserDirectory
 from notifications.hub import LiveHub
@@ -28,7 +36,11 @@ class Container:
     users: UserDirectory
     incidents: IncidentDesk
     ingest: AlertIngestor
+    silences: Silences
+    maintenance: MaintenanceWindows
+    rules: EventRules
     hub: LiveHub
+    clock: Clock
 
 
 def build_container(
@@ -44,6 +56,16 @@ def build_container(
     key_repository = IntegrationKeyRepository(db)
     services = ServiceCatalog(repository=ServiceRepository(db), clock=clock)
     desk = IncidentDesk(incidents=incidents, alerts=alerts, publisher=publisher, clock=clock)
+    silence_repository = DocumentRepository(db, "silences", Silence.from_document, noun="silence")
+    window_repository = DocumentRepository(
+        db, "maintenance_windows", MaintenanceWindow.from_document, noun="maintenance window"
+    )
+    rule_repository = DocumentRepository(
+        db, "event_rules", EventRule.from_document, noun="event rule"
+    )
+    noise = NoiseControls(
+        rules=rule_repository, silences=silence_repository, windows=window_repository, clock=clock
+    )
     return Container(
         services=services,
         integration_keys=IntegrationKeys(repository=key_repository, services=services, clock=clock),
@@ -55,8 +77,15 @@ def build_container(
             desk=desk,
             services=services,
             correlator=correlator,
+            noise=noise,
             publisher=publisher,
             clock=clock,
         ),
+        silences=Silences(repository=silence_repository, noise=noise, clock=clock),
+        maintenance=MaintenanceWindows(
+            repository=window_repository, services=services, noise=noise, clock=clock
+        ),
+        rules=EventRules(repository=rule_repository, noise=noise, clock=clock),
         hub=hub,
+        clock=clock,
     )

@@ -14,8 +14,17 @@ from domain.errors import ErrorCode
 from domain.events import IncidentEventKind
 from domain.incident.model import IncidentStatus, TimelineKind
 from domain.ingest.model import IngestOutcomeKind
+from domain.noise.model import SuppressionKind
 
-for _enum in (Severity, AlertStatus, IncidentStatus, TimelineKind, IncidentEventKind, Role):
+for _enum in (
+    Severity,
+    AlertStatus,
+    IncidentStatus,
+    TimelineKind,
+    IncidentEventKind,
+    Role,
+    SuppressionKind,
+):
     strawberry.enum(_enum)
 strawberry.enum(IngestOutcomeKind, name="IngestOutcome")
 strawberry.enum(ErrorCode, description="Stable codes found in every error's extensions.code.")
@@ -28,5 +37,6 @@ __all__ = [
     "IngestOutcomeKind",
     "Role",
     "Severity",
+    "SuppressionKind",
     "TimelineKind",
 ]

@@ -19,6 +19,7 @@ from api.schema.service import Service
 from domain.alert import model as alert_model
 from domain.errors import NotFoundError
 from domain.incident import model as incident_model
+from domain.noise.model import SuppressionKind
 from domain.store.pagination import DEFAULT_PAGE_SIZE
 
 
@@ -33,6 +34,13 @@ async def _service(info: strawberry.Info, service_id: str) -> Service:
 class Link:
     href: str
     text: str
+
+
+@strawberry.type(description="Why an alert opened no incident.")
+class Suppression:
+    kind: SuppressionKind
+    id: strawberry.ID
+    name: str
 
 
 @strawberry.type
@@ -56,6 +64,9 @@ class Alert:
     incident_id: strawberry.ID | None
     links: list[Link]
     details: JSONObject
+    suppression: Suppression | None = strawberry.field(
+        description="Set when a rule, silence or maintenance window kept it out of incidents."
+    )
 
     @strawberry.field
     async def service(self, info: strawberry.Info) -> Service:
@@ -90,6 +101,13 @@ class Alert:
             incident_id=strawberry.ID(alert.incident_id) if alert.incident_id else None,
             links=[Link(href=link.href, text=link.text) for link in alert.links],
             details=JSONObject(alert.details),
+            suppression=Suppression(
+                kind=alert.suppression.kind,
+                id=strawberry.ID(alert.suppression.id),
+                name=alert.suppression.name,
+            )
+            if alert.suppression
+            else None,
         )
 
 
@@ -187,4 +205,20 @@ class IncidentFilter:
             statuses=tuple(self.status or ()),
             service_ids=tuple(self.service_ids or ()),
             since=self.since,
+        )
+
+
+@strawberry.input
+class AlertFilter:
+    service_ids: list[strawberry.ID] | None = None
+    status: list[AlertStatus] | None = None
+    suppressed: bool | None = strawberry.field(
+        default=None, description="true: only suppressed alerts; false: only the others."
+    )
+
+    def to_domain(self) -> alert_model.AlertFilter:
+        return alert_model.AlertFilter(
+            service_ids=tuple(self.service_ids or ()),
+            statuses=tuple(self.status or ()),
+            suppressed=self.suppressed,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.schema.access import context_of
-from api.schema.incident import Incident, IncidentFilter
+from api.schema.incident import Alert, AlertFilter, Incident, IncidentFilter
 from api.schema.pagination import Connection, connection
 from api.schema.service import Service
 from api.schema.user import User
@@ -47,6 +47,22 @@ class Query:
             PageRequest(first=first, after=after),
         )
         return connection(page, Incident.from_domain)
+
+    @strawberry.field(description="Alerts newest first, including suppressed ones.")
+    async def alerts(
+        self,
+        info: strawberry.Info,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        filter: AlertFilter | None = None,
+    ) -> Connection[Alert]:
+        context = context_of(info)
+        page = await context.container.incidents.alerts(
+            context.principal,
+            (filter or AlertFilter()).to_domain(),
+            PageRequest(first=first, after=after),
+        )
+        return connection(page, Alert.from_domain)
 
     @strawberry.field
     async def incident(self, info: strawberry.Info, id: strawberry.ID) -> Incident:

@@ -6,11 +6,13 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.schema.enums import ErrorCode
 from api.schema.errors import ErrorPresentation, log_unexpected
 from api.schema.mutation import Mutation
+from api.schema.noise import NoiseMutation, NoiseQuery
 from api.schema.query import Query
 from api.schema.scalars import SCALARS
 from api.schema.subscription import Subscription
@@ -29,8 +31,8 @@ class VigilSchema(strawberry.Schema):
 
 
 schema = VigilSchema(
-    query=Query,
-    mutation=Mutation,
+    query=merge_types("Query", (Query, NoiseQuery)),
+    mutation=merge_types("Mutation", (Mutation, NoiseMutation)),
     subscription=Subscription,
     types=[ErrorCode],
     config=StrawberryConfig(scalar_map=SCALARS, sort_schema=True),

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from api.schema.access import context_of
 from domain.service import model
+
+if TYPE_CHECKING:
+    from api.schema.noise import MaintenanceOccurrence
 
 
 @strawberry.type(description="Something alerts are about; `dependsOn` is its call topology.")
@@ -16,6 +21,26 @@ class Service:
     description: str
     depends_on: list[str] = strawberry.field(description="Names of the services this one calls.")
     created_at: datetime
+
+    @strawberry.field(
+        description="Maintenance occurrences covering this service in a period: "
+        "its planned-work history and schedule."
+    )
+    async def maintenance(
+        self, info: strawberry.Info, since: datetime, until: datetime
+    ) -> list[Annotated[MaintenanceOccurrence, strawberry.lazy("api.schema.noise")]]:
+        from api.schema.noise import MaintenanceOccurrence, MaintenanceWindow
+
+        context = context_of(info)
+        found = await context.container.maintenance.occurrences_for_service(
+            context.principal, self.id, since, until
+        )
+        return [
+            MaintenanceOccurrence(
+                window=MaintenanceWindow.from_domain(window), starts_at=start, ends_at=end
+            )
+            for window, start, end in found
+        ]
 
     @classmethod
     def from_domain(cls, service: model.Service) -> Service:

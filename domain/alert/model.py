@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from domain.clock import as_utc
 from domain.errors import ValidationError
+from domain.noise.model import Suppression
 from domain.store.database import Document
 from domain.store.timestamps import from_ms, optional_from_ms, optional_to_ms, to_ms
 from domain.validation import require_slug, require_text
@@ -201,6 +202,8 @@ class Alert:
     incident_id: str | None
     links: list[AlertLink] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    suppression: Suppression | None = None
+    """Set when a rule, silence or maintenance window kept it from opening an incident."""
 
     @property
     def open_key(self) -> str:
@@ -231,6 +234,7 @@ class Alert:
             "links": [{"href": link.href, "text": link.text} for link in self.links],
             # A string: monitors' keys may hold "$" or "." that MongoDB refuses as field names.
             "details_json": json.dumps(self.details, separators=(",", ":")),
+            "suppression": self.suppression.to_document() if self.suppression else None,
         }
 
     @classmethod
@@ -255,4 +259,26 @@ class Alert:
             incident_id=doc.get("incident_id"),
             links=[AlertLink(link["href"], link.get("text", "")) for link in doc.get("links", [])],
             details=json.loads(doc.get("details_json") or "{}"),
+            suppression=Suppression.from_document(doc.get("suppression")),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFilter:
+    service_ids: tuple[str, ...] = ()
+    statuses: tuple[AlertStatus, ...] = ()
+    suppressed: bool | None = None
+    """True: only suppressed alerts; False: only those not suppressed; None: both."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "statuses", tuple(AlertStatus(s) for s in self.statuses))
+
+    def to_query(self) -> Document:
+        query: Document = {}
+        if self.service_ids:
+            query["service_id"] = {"$in": list(self.service_ids)}
+        if self.statuses:
+            query["status"] = {"$in": [s.value for s in self.statuses]}
+        if self.suppressed is not None:
+            query["suppression"] = {"$ne": None} if self.suppressed else None
+        return query

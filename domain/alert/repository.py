@@ -8,9 +8,15 @@ from datetime import datetime
 from pymongo import UpdateMany, UpdateOne
 from pymongo.errors import BulkWriteError
 
-from domain.alert.model import Alert, closed_key
+from domain.alert.model import Alert, AlertFilter, closed_key
 from domain.store.database import Database
-from domain.store.pagination import Page, PageRequest, pages_per_owner
+from domain.store.pagination import (
+    Page,
+    PageRequest,
+    encode_cursor,
+    keyset_filter,
+    pages_per_owner,
+)
 from domain.store.timestamps import to_ms
 
 _DUPLICATE_KEY = 11000
@@ -82,12 +88,36 @@ class AlertRepository:
                 ordered=False,
             )
 
+    async def lift_suppression(self, alert_ids: list[str]) -> None:
+        if alert_ids:
+            await self._alerts.update_many(
+                {"_id": {"$in": alert_ids}}, {"$set": {"suppression": None}}
+            )
+
     async def unlinked_firing(self, received_before: datetime, limit: int) -> list[Alert]:
         """Firing alerts that never got an incident: an ingest died half-way."""
         cursor = self._alerts.find(
-            {"incident_id": None, "status": "firing", "received_at": {"$lt": received_before}}
+            {
+                "incident_id": None,
+                "suppression": None,
+                "status": "firing",
+                "received_at": {"$lt": received_before},
+            }
         ).limit(limit)
         return [Alert.from_document(doc) async for doc in cursor]
+
+    async def page(self, where: AlertFilter, page: PageRequest) -> Page[Alert]:
+        """Newest received first."""
+        after = keyset_filter("received_at", page.after, descending=True)
+        query = {"$and": [where.to_query(), after]} if after else where.to_query()
+        cursor = self._alerts.find(query).sort([("received_at", -1), ("_id", -1)])
+        docs = await cursor.limit(page.first + 1).to_list(None)
+        alerts = [Alert.from_document(doc) for doc in docs[: page.first]]
+        return Page(
+            items=alerts,
+            cursors=[encode_cursor(a.received_at, a.id) for a in alerts],
+            has_next_page=len(docs) > page.first,
+        )
 
     async def pages_by_incident(
         self, incident_ids: list[str], page: PageRequest

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.alert.model import Alert
+from domain.alert.model import Alert, AlertFilter
 from domain.alert.repository import AlertRepository
 from domain.auth import Action, Principal
 from domain.clock import Clock
@@ -59,6 +59,13 @@ class IncidentDesk:
     ) -> Page[Incident]:
         principal.require(Action.READ)
         return await self._incidents.page(where, page)
+
+    async def alerts(
+        self, principal: Principal, where: AlertFilter, page: PageRequest
+    ) -> Page[Alert]:
+        """Alerts across incidents, including those that opened none (suppressed)."""
+        principal.require(Action.READ)
+        return await self._alerts.page(where, page)
 
     async def alert_pages(
         self, principal: Principal, incident_ids: list[str], page: PageRequest

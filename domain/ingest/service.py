@@ -35,6 +35,7 @@ from domain.incident.model import Incident, IncidentStatus, TimelineEntry, Timel
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
 from domain.ingest.model import MAX_BATCH, IngestOutcome, IngestOutcomeKind
+from domain.noise.controls import NoiseControls, reshape
 from domain.service.model import Service
 from domain.service.service import ServiceCatalog
 from domain.store.database import Document
@@ -53,9 +54,11 @@ class AlertIngestor:
         desk: IncidentDesk,
         services: ServiceCatalog,
         correlator: Correlator,
+        noise: NoiseControls,
         publisher: EventPublisher,
         clock: Clock,
     ) -> None:
+        self._noise = noise
         self._alerts = alerts
         self._incidents = incidents
         self._desk = desk
@@ -78,28 +81,50 @@ class AlertIngestor:
         if not drafts:
             return []
         now = self._clock.now()
-        services = await self._route(principal, drafts)
-        alerts = [
-            _normalise(draft, service, now) for draft, service in zip(drafts, services, strict=True)
-        ]
-        for index, alert in enumerate(alerts):
-            if alert.occurred_at > now + MAX_FUTURE_SKEW:
+        for index, draft in enumerate(drafts):
+            if draft.occurred_at is not None and draft.occurred_at > now + MAX_FUTURE_SKEW:
                 raise ValidationError(
-                    f"'occurredAt' is {alert.occurred_at.isoformat()}, more than "
+                    f"'occurredAt' is {draft.occurred_at.isoformat()}, more than "
                     f"{MAX_FUTURE_SKEW} ahead of the server's clock.",
                     suggestion="Check the monitor's clock and time zone.",
                     field="occurredAt",
                 ).located(f"alerts[{index}]")
+        noise = await self._noise.config()
+        bound = (
+            await self._services.routing_target(principal.service_id)
+            if principal.service_id is not None
+            else None
+        )
+        rules = [noise.first_rule(d, bound.name if bound else d.service) for d in drafts]
+        drafts = [reshape(draft, rule) for draft, rule in zip(drafts, rules, strict=True)]
+        services = await self._route(
+            bound,
+            [
+                (rule.actions.route_to if rule else None) or d.service
+                for d, rule in zip(drafts, rules, strict=True)
+            ],
+        )
+        alerts = [
+            _normalise(draft, service, now) for draft, service in zip(drafts, services, strict=True)
+        ]
+        for alert, rule in zip(alerts, rules, strict=True):
+            alert.suppression = noise.suppression(alert, rule, now)
 
         firing = [i for i, a in enumerate(alerts) if a.status is AlertStatus.FIRING]
         resolving = [i for i, a in enumerate(alerts) if a.status is AlertStatus.RESOLVED]
         outcome_alerts, kinds = await self._store_firing(alerts, firing, now)
+        lifted = await self._lift_suppressions(alerts, outcome_alerts, kinds)
         unattached = {
             a.id: a
             for a, kind in zip(outcome_alerts, kinds, strict=True)
             if a is not None
             and a.incident_id is None
-            and (kind is IngestOutcomeKind.CREATED or a.received_at < now - UNLINKED_GRACE)
+            and a.suppression is None
+            and (
+                kind is IngestOutcomeKind.CREATED
+                or a.id in lifted
+                or a.received_at < now - UNLINKED_GRACE
+            )
         }
         attached = await self._attach(list(unattached.values()), principal.actor, now)
         resolved_incidents = await self._resolve(alerts, resolving, outcome_alerts, kinds, now)
@@ -149,20 +174,42 @@ class AlertIngestor:
             await self._publish(attached, await self._incidents.by_ids(ids), now)
         return len(orphans)
 
-    async def _route(self, principal: Principal, drafts: Sequence[AlertDraft]) -> list[Service]:
-        if principal.service_id is not None:
-            bound = await self._services.routing_target(principal.service_id)
-            return [bound] * len(drafts)
-        for index, draft in enumerate(drafts):
-            if draft.service is None:
-                raise ValidationError(
-                    "'service' is required: this caller is not bound to a service.",
-                    suggestion="Name the service in each alert, or send with an integration key "
-                    "created for one service.",
-                    field="service",
-                ).located(f"alerts[{index}]")
-        by_name = await self._services.resolve_names({d.service for d in drafts if d.service})
-        return [by_name[d.service] for d in drafts if d.service]
+    async def _route(self, bound: Service | None, named: list[str | None]) -> list[Service]:
+        """Each alert's service: a rule's route, else the key's service, else its own field.
+
+        `named` holds the rule's route or the alert's own `service` field, per alert. All
+        checks come before unknown names are registered, so a bad batch writes nothing.
+        """
+        if bound is None:
+            for index, name in enumerate(named):
+                if name is None:
+                    raise ValidationError(
+                        "'service' is required: this caller is not bound to a service.",
+                        suggestion="Name the service in each alert, or send with an integration "
+                        "key created for one service.",
+                        field="service",
+                    ).located(f"alerts[{index}]")
+        own = {name for name in named if name is not None and (bound is None or name != bound.name)}
+        by_name = await self._services.resolve_names(own)
+        return [by_name[name] if name in own else _known(bound) for name in named]
+
+    async def _lift_suppressions(
+        self, alerts: list[Alert], outcome: list[Alert | None], kinds: list[IngestOutcomeKind]
+    ) -> set[str]:
+        """A suppressed alert that fires again once nothing suppresses it any more (the
+        silence expired, the window closed) is lifted, so it now opens or joins an incident."""
+        lifted: dict[str, Alert] = {}
+        for sent, stored, kind in zip(alerts, outcome, kinds, strict=True):
+            if (
+                kind is IngestOutcomeKind.DEDUPLICATED
+                and stored is not None
+                and stored.suppression is not None
+                and sent.suppression is None
+            ):
+                stored.suppression = None
+                lifted[stored.id] = stored
+        await self._alerts.lift_suppression(list(lifted))
+        return set(lifted)
 
     async def _store_firing(
         self, alerts: list[Alert], firing: list[int], now: datetime
@@ -357,6 +404,11 @@ def _group(decisions: list[Decision]) -> _Groups:
             assert decision.new_incident is not None
             groups.new.setdefault(decision.new_incident, []).append(decision)
     return groups
+
+
+def _known(service: Service | None) -> Service:
+    assert service is not None, "routing checked that every alert has a service"
+    return service
 
 
 def _normalise(draft: AlertDraft, service: Service, now: datetime) -> Alert:

@@ -1,0 +1,96 @@
+"""Use cases for maintenance windows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.auth import Action, Principal
+from domain.clock import Clock
+from domain.ids import new_id
+from domain.maintenance.model import MaintenanceDraft, MaintenanceWindow
+from domain.noise.controls import NoiseControls
+from domain.service.service import ServiceCatalog
+from domain.store.documents import DocumentRepository
+
+
+class MaintenanceWindows:
+    def __init__(
+        self,
+        *,
+        repository: DocumentRepository[MaintenanceWindow],
+        services: ServiceCatalog,
+        noise: NoiseControls,
+        clock: Clock,
+    ) -> None:
+        self._repository = repository
+        self._services = services
+        self._noise = noise
+        self._clock = clock
+
+    async def all(self, principal: Principal) -> list[MaintenanceWindow]:
+        principal.require(Action.READ)
+        return await self._repository.all()
+
+    async def create(self, principal: Principal, draft: MaintenanceDraft) -> MaintenanceWindow:
+        principal.require(Action.RESPOND)
+        return await self._save(principal, new_id(), draft, created_at=self._clock.now())
+
+    async def update(
+        self, principal: Principal, window_id: str, draft: MaintenanceDraft
+    ) -> MaintenanceWindow:
+        principal.require(Action.RESPOND)
+        existing = await self._repository.get(window_id)
+        return await self._save(
+            principal, window_id, draft, created_at=existing.created_at, replace=True
+        )
+
+    async def delete(self, principal: Principal, window_id: str) -> None:
+        principal.require(Action.RESPOND)
+        await self._repository.delete(window_id)
+        self._noise.invalidate()
+
+    async def occurrences_for_service(
+        self, principal: Principal, service_id: str, since: datetime, until: datetime
+    ) -> list[tuple[MaintenanceWindow, datetime, datetime]]:
+        """Every occurrence of a window covering the service, within [since, until)."""
+        principal.require(Action.READ)
+        windows = await self._repository.where(
+            {"$or": [{"service_ids": service_id}, {"service_ids": []}]}
+        )
+        return sorted(
+            (
+                (window, start, end)
+                for window in windows
+                for start, end in window.occurrences(since, until)
+            ),
+            key=lambda occurrence: occurrence[1],
+        )
+
+    async def _save(
+        self,
+        principal: Principal,
+        window_id: str,
+        draft: MaintenanceDraft,
+        *,
+        created_at: datetime,
+        replace: bool = False,
+    ) -> MaintenanceWindow:
+        for service_id in draft.service_ids:
+            await self._services.get(principal, service_id)
+        window = MaintenanceWindow(
+            id=window_id,
+            name=draft.name,
+            starts_at=draft.starts_at,
+            ends_at=draft.ends_at,
+            service_ids=draft.service_ids,
+            matchers=draft.matchers,
+            recurrence=draft.recurrence,
+            created_by=principal.actor,
+            created_at=created_at,
+        )
+        if replace:
+            await self._repository.replace(window)
+        else:
+            await self._repository.insert(window)
+        self._noise.invalidate()
+        return window
