@@ -17,7 +17,9 @@ from api.auth import Authenticator
 from api.container import Container, build_container
 from api.graphql_view import VigilGraphQL
 from api.health import healthz
+from api.heartbeat import ping
 from api.schema.schema import schema
+from api.webhooks import webhook_routes
 from correlation import TimeWindowCorrelator
 from domain.clock import SystemClock
 from domain.store.database import Database, connect
@@ -25,6 +27,7 @@ from domain.store.embedded import EmbeddedStore
 from domain.store.indexes import ensure_indexes
 from notifications.hub import LiveHub
 from notifications.publisher import BroadcastPublisher
+from vigil.background import PeriodicTasks
 from vigil.settings import Environment, Settings
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,7 @@ class Runtime:
     db: Database
     container: Container
     embedded: bool
+    tasks: PeriodicTasks
 
 
 def create_app(
@@ -70,6 +74,15 @@ def create_app(
                 clock=SystemClock(),
             )
             await _ensure_admin(container, settings)
+            tasks = PeriodicTasks(
+                settings.worker_interval_s,
+                {
+                    "heartbeats paged": container.heartbeats.page_missed,
+                    "stale alerts resolved": container.ingest.resolve_stale,
+                },
+            )
+            await tasks.start()
+            stack.push_async_callback(tasks.stop)
             recovered = await container.ingest.attach_unlinked()
             if recovered:
                 log.warning(
@@ -78,7 +91,7 @@ def create_app(
             app.state.container = container
             app.state.authenticator = Authenticator(container.users)
             app.state.runtime = Runtime(
-                db=db, container=container, embedded=settings.mongodb_uri is None
+                db=db, container=container, embedded=settings.mongodb_uri is None, tasks=tasks
             )
             yield
 
@@ -89,8 +102,10 @@ def create_app(
     return Starlette(
         routes=[
             Route("/healthz", healthz),
+            Route("/heartbeat/{secret}", ping, methods=["GET", "POST"]),
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
+            *webhook_routes(),
         ],
         lifespan=lifespan,
     )

@@ -8,6 +8,8 @@ from correlation import Correlator
 from domain.alert.repository import AlertRepository
 from domain.clock import Clock
 from domain.events import EventPublisher
+from domain.heartbeat.repository import HeartbeatRepository
+from domain.heartbeat.service import Heartbeats
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
 from domain.ingest.service import AlertIngestor
@@ -39,6 +41,7 @@ class Container:
     silences: Silences
     maintenance: MaintenanceWindows
     rules: EventRules
+    heartbeats: Heartbeats
     hub: LiveHub
     clock: Clock
 
@@ -66,26 +69,30 @@ def build_container(
     noise = NoiseControls(
         rules=rule_repository, silences=silence_repository, windows=window_repository, clock=clock
     )
+    ingest = AlertIngestor(
+        alerts=alerts,
+        incidents=incidents,
+        desk=desk,
+        services=services,
+        correlator=correlator,
+        noise=noise,
+        publisher=publisher,
+        clock=clock,
+    )
     return Container(
         services=services,
         integration_keys=IntegrationKeys(repository=key_repository, services=services, clock=clock),
         users=UserDirectory(users=UserRepository(db), integration_keys=key_repository, clock=clock),
         incidents=desk,
-        ingest=AlertIngestor(
-            alerts=alerts,
-            incidents=incidents,
-            desk=desk,
-            services=services,
-            correlator=correlator,
-            noise=noise,
-            publisher=publisher,
-            clock=clock,
-        ),
+        ingest=ingest,
         silences=Silences(repository=silence_repository, noise=noise, clock=clock),
         maintenance=MaintenanceWindows(
             repository=window_repository, services=services, noise=noise, clock=clock
         ),
         rules=EventRules(repository=rule_repository, noise=noise, clock=clock),
+        heartbeats=Heartbeats(
+            repository=HeartbeatRepository(db), services=services, ingest=ingest, clock=clock
+        ),
         hub=hub,
         clock=clock,
     )

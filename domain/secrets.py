@@ -14,6 +14,7 @@ from enum import StrEnum
 class SecretKind(StrEnum):
     API_TOKEN = "vgl_"
     INTEGRATION_KEY = "vik_"
+    HEARTBEAT = "vhb_"
 
 
 def generate_secret(kind: SecretKind) -> str:

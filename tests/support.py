@@ -7,11 +7,11 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -29,6 +29,8 @@ from websockets.typing import Subprotocol
 from api.app import create_app
 from domain.store.embedded import free_loopback_port
 from vigil.settings import Settings
+
+T = TypeVar("T")
 
 ADMIN_TOKEN = "vgl_test-admin-token-0123456789"
 GRAPHQL_TRANSPORT_WS = Subprotocol("graphql-transport-ws")
@@ -129,7 +131,9 @@ async def live_server(
 ) -> AsyncIterator[LiveServer]:
     """Vigil on a free loopback port, with its embedded store under `data_dir`."""
     port = free_loopback_port()
-    settings = settings or Settings(data_dir=data_dir, admin_token=ADMIN_TOKEN, port=port)
+    settings = settings or Settings(
+        data_dir=data_dir, admin_token=ADMIN_TOKEN, port=port, worker_interval_s=1
+    )
     counter = counter or CommandCounter()
     app = create_app(settings, command_listeners=[counter])
     config = uvicorn.Config(
@@ -147,6 +151,18 @@ async def live_server(
     finally:
         server.should_exit = True
         await task
+
+
+async def eventually(check: Callable[[], Awaitable[T]], *, seconds: float = 10.0) -> T:
+    """The first truthy result of `check`, polled until `seconds` pass (then fail)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        result = await check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"still {result!r} after {seconds} s")
+        await asyncio.sleep(0.1)
 
 
 class WsSubscription:

@@ -34,6 +34,8 @@ class Settings:
     correlation_window: timedelta = timedelta(minutes=5)
     environment: Environment = Environment.DEVELOPMENT
     log_level: str = "INFO"
+    worker_interval_s: int = 5
+    """How often heartbeats and alert timeouts are checked."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -88,6 +90,13 @@ class Settings:
             ),
             environment=_choice(get("ENV"), "VIGIL_ENV", Environment, defaults.environment),
             log_level=_log_level(get("LOG_LEVEL") or defaults.log_level),
+            worker_interval_s=_integer(
+                get("WORKER_INTERVAL_SECONDS"),
+                "VIGIL_WORKER_INTERVAL_SECONDS",
+                defaults.worker_interval_s,
+                low=1,
+                high=300,
+            ),
         )
 
 

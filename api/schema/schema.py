@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 
 from api.schema.enums import ErrorCode
 from api.schema.errors import ErrorPresentation, log_unexpected
+from api.schema.heartbeat import HeartbeatMutation, HeartbeatQuery
 from api.schema.mutation import Mutation
 from api.schema.noise import NoiseMutation, NoiseQuery
 from api.schema.query import Query
@@ -31,8 +32,8 @@ class VigilSchema(strawberry.Schema):
 
 
 schema = VigilSchema(
-    query=merge_types("Query", (Query, NoiseQuery)),
-    mutation=merge_types("Mutation", (Mutation, NoiseMutation)),
+    query=merge_types("Query", (Query, NoiseQuery, HeartbeatQuery)),
+    mutation=merge_types("Mutation", (Mutation, NoiseMutation, HeartbeatMutation)),
     subscription=Subscription,
     types=[ErrorCode],
     config=StrawberryConfig(scalar_map=SCALARS, sort_schema=True),

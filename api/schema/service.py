@@ -21,6 +21,8 @@ class Service:
     description: str
     depends_on: list[str] = strawberry.field(description="Names of the services this one calls.")
     created_at: datetime
+    auto_resolve: bool
+    alert_timeout_seconds: int | None
 
     @strawberry.field(
         description="Maintenance occurrences covering this service in a period: "
@@ -50,6 +52,8 @@ class Service:
             description=service.description,
             depends_on=list(service.depends_on),
             created_at=service.created_at,
+            auto_resolve=service.auto_resolve,
+            alert_timeout_seconds=service.alert_timeout_s,
         )
 
 

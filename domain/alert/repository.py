@@ -94,6 +94,14 @@ class AlertRepository:
                 {"_id": {"$in": alert_ids}}, {"$set": {"suppression": None}}
             )
 
+    async def firing_unseen_since(
+        self, service_id: str, before: datetime, limit: int
+    ) -> list[Alert]:
+        cursor = self._alerts.find(
+            {"service_id": service_id, "status": "firing", "last_seen_ms": {"$lt": to_ms(before)}}
+        ).limit(limit)
+        return [Alert.from_document(doc) async for doc in cursor]
+
     async def unlinked_firing(self, received_before: datetime, limit: int) -> list[Alert]:
         """Firing alerts that never got an incident: an ingest died half-way."""
         cursor = self._alerts.find(

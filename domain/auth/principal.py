@@ -21,6 +21,8 @@ class Role(StrEnum):
 class PrincipalKind(StrEnum):
     USER = "user"
     INTEGRATION_KEY = "integration_key"
+    SYSTEM = "system"
+    """Vigil acting by itself (heartbeat checks, timeouts): it may only ingest."""
 
 
 class Action(StrEnum):
@@ -50,14 +52,14 @@ class Principal:
     """For an integration key bound to one service."""
 
     def can(self, action: Action) -> bool:
-        if self.kind is PrincipalKind.INTEGRATION_KEY:
+        if self.kind in (PrincipalKind.INTEGRATION_KEY, PrincipalKind.SYSTEM):
             return action is Action.INGEST
         return self.role is not None and action in _ROLE_ACTIONS[self.role]
 
     def require(self, action: Action) -> None:
         if self.can(action):
             return
-        if self.kind is PrincipalKind.INTEGRATION_KEY:
+        if self.kind is not PrincipalKind.USER:
             raise ForbiddenError(
                 f"Integration key '{self.name}' can only ingest alerts, not {action.value}.",
                 suggestion="Use a user API token for anything but ingesting alerts.",

@@ -340,11 +340,15 @@ class AlertIngestor:
                 continue
             resolved[target.id] = target
             outcome[index], kinds[index] = target, IngestOutcomeKind.RESOLVED
-        for target in resolved.values():
+        return await self._close(list(resolved.values()), now)
+
+    async def _close(self, targets: list[Alert], now: datetime) -> set[str]:
+        """Resolve firing alerts; return the incidents that lost open alerts."""
+        for target in targets:
             target.status, target.resolved_at, target.last_seen_at = AlertStatus.RESOLVED, now, now
-        await self._alerts.resolve(list(resolved), now)
+        await self._alerts.resolve([t.id for t in targets], now)
         closed: dict[str, int] = defaultdict(int)
-        for target in resolved.values():
+        for target in targets:
             if target.incident_id:
                 closed[target.incident_id] += 1
         await self._incidents.apply_updates(
@@ -352,13 +356,40 @@ class AlertIngestor:
         )
         return set(closed)
 
+    async def resolve_stale(self, *, actor: str = "system:alert-timeout", limit: int = 1000) -> int:
+        """Resolve firing alerts of services with an alert timeout that were not seen again
+        within it (a monitor that never sends "resolved"); return how many."""
+        now = self._clock.now()
+        stale: list[Alert] = []
+        for service in await self._services.with_alert_timeout():
+            assert service.alert_timeout_s is not None
+            stale += await self._alerts.firing_unseen_since(
+                service.id, now - timedelta(seconds=service.alert_timeout_s), limit
+            )
+        if stale:
+            candidates = await self._close(stale, now)
+            incidents = await self._incidents.by_ids(candidates)
+            await self._auto_resolve(candidates, incidents, actor)
+        return len(stale)
+
     async def _auto_resolve(
         self, candidates: set[str], incidents: dict[str, Incident], actor: str
     ) -> None:
-        """An incident whose alerts have all resolved resolves too, as with PagerDuty."""
-        for incident_id in candidates:
-            incident = incidents.get(incident_id)
-            if incident and incident.status.is_open and incident.open_alert_count <= 0:
+        """An incident whose alerts have all resolved resolves too, as with PagerDuty,
+        unless its service turned that off."""
+        done = [
+            i
+            for i in candidates
+            if (incident := incidents.get(i))
+            and incident.status.is_open
+            and incident.open_alert_count <= 0
+        ]
+        if not done:
+            return
+        services = await self._services.settings_of({incidents[i].service_id for i in done})
+        for incident_id in done:
+            service = services.get(incidents[incident_id].service_id)
+            if service is None or service.auto_resolve:
                 incidents[incident_id] = await self._desk.change_status(
                     incident_id, IncidentStatus.RESOLVED, actor
                 )

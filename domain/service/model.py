@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,6 +11,8 @@ from domain.store.database import Document
 from domain.validation import require_slug, require_text
 
 MAX_DEPENDENCIES = 200
+MIN_ALERT_TIMEOUT_S = 60
+MAX_ALERT_TIMEOUT_S = 30 * 86400
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +23,10 @@ class Service:
     depends_on: tuple[str, ...]
     """Names of the services this one calls."""
     created_at: datetime
+    auto_resolve: bool = True
+    """Resolve an incident when its last firing alert resolves."""
+    alert_timeout_s: int | None = None
+    """Resolve a firing alert not seen again for this long; None: never."""
 
     def to_document(self) -> Document:
         return {
@@ -28,6 +35,9 @@ class Service:
             "description": self.description,
             "depends_on": list(self.depends_on),
             "created_at": self.created_at,
+            # A string: the embedded store writes booleans as 1/0.
+            "auto_resolve": "on" if self.auto_resolve else "off",
+            "alert_timeout_s": self.alert_timeout_s,
         }
 
     @classmethod
@@ -38,6 +48,8 @@ class Service:
             description=doc.get("description", ""),
             depends_on=tuple(doc.get("depends_on", ())),
             created_at=doc["created_at"],
+            auto_resolve=doc.get("auto_resolve", "on") == "on",
+            alert_timeout_s=doc.get("alert_timeout_s"),
         )
 
 
@@ -68,3 +80,47 @@ class ServiceDraft:
             )
         # Order kept as given, repeats dropped.
         object.__setattr__(self, "depends_on", tuple(dict.fromkeys(self.depends_on)))
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceChanges:
+    """What an update may change; None leaves a field as it is. Names never change."""
+
+    description: str | None = None
+    depends_on: tuple[str, ...] | None = None
+    auto_resolve: bool | None = None
+    alert_timeout_s: int | None = None
+    clear_alert_timeout: bool = False
+
+    def __post_init__(self) -> None:
+        if self.alert_timeout_s is not None and not (
+            MIN_ALERT_TIMEOUT_S <= self.alert_timeout_s <= MAX_ALERT_TIMEOUT_S
+        ):
+            raise ValidationError(
+                f"'alertTimeoutSeconds' must be between {MIN_ALERT_TIMEOUT_S} and "
+                f"{MAX_ALERT_TIMEOUT_S}.",
+                field="alertTimeoutSeconds",
+            )
+
+    def apply(self, service: Service) -> Service:
+        draft = ServiceDraft(
+            name=service.name,
+            description=service.description if self.description is None else self.description,
+            depends_on=service.depends_on if self.depends_on is None else self.depends_on,
+        )
+        timeout = (
+            None
+            if self.clear_alert_timeout
+            else (
+                self.alert_timeout_s
+                if self.alert_timeout_s is not None
+                else service.alert_timeout_s
+            )
+        )
+        return dataclasses.replace(
+            service,
+            description=draft.description,
+            depends_on=draft.depends_on,
+            auto_resolve=service.auto_resolve if self.auto_resolve is None else self.auto_resolve,
+            alert_timeout_s=timeout,
+        )

@@ -29,6 +29,13 @@ class ServiceRepository:
             except DuplicateKeyError:
                 continue
 
+    async def replace(self, service: Service) -> None:
+        await self._services.replace_one({"_id": service.id}, service.to_document())
+
+    async def with_alert_timeout(self) -> list[Service]:
+        cursor = self._services.find({"alert_timeout_s": {"$ne": None}})
+        return [Service.from_document(doc) async for doc in cursor]
+
     async def by_ids(self, ids: Iterable[str]) -> dict[str, Service]:
         cursor = self._services.find({"_id": {"$in": list(set(ids))}})
         return {doc["_id"]: Service.from_document(doc) async for doc in cursor}

@@ -6,7 +6,7 @@ from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.errors import NotFoundError
 from domain.ids import new_id
-from domain.service.model import Service, ServiceDraft
+from domain.service.model import Service, ServiceChanges, ServiceDraft
 from domain.service.repository import ServiceRepository
 
 
@@ -30,6 +30,24 @@ class ServiceCatalog:
         )
         await self._repository.insert(service)
         return service
+
+    async def update(
+        self, principal: Principal, service_id: str, changes: ServiceChanges
+    ) -> Service:
+        principal.require(Action.CONFIGURE)
+        updated = changes.apply(await self.get(principal, service_id))
+        await self._repository.replace(updated)
+        self._routing_by_id.pop(service_id, None)
+        self._routing_by_name.pop(updated.name, None)
+        return updated
+
+    async def with_alert_timeout(self) -> list[Service]:
+        """For the timeout sweeper, which acts as the system."""
+        return await self._repository.with_alert_timeout()
+
+    async def settings_of(self, service_ids: set[str]) -> dict[str, Service]:
+        """For ingest decisions, which act as the system."""
+        return await self._repository.by_ids(service_ids)
 
     async def all(self, principal: Principal) -> list[Service]:
         principal.require(Action.READ)

@@ -24,6 +24,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         # Unique while firing: the same key is "open_key" of at most one alert.
         IndexModel([("open_key", ASCENDING)], unique=True),
         IndexModel([("incident_id", ASCENDING), ("received_at", ASCENDING)]),
+        IndexModel([("received_at", DESCENDING)]),
+        IndexModel([("service_id", ASCENDING), ("status", ASCENDING), ("last_seen_ms", ASCENDING)]),
     ],
     "incidents": [
         IndexModel([("created_at", DESCENDING)]),
@@ -31,6 +33,11 @@ INDEXES: dict[str, list[IndexModel]] = {
             [("service_id", ASCENDING), ("status", ASCENDING), ("last_event_ms", ASCENDING)]
         ),
     ],
+    "heartbeats": [
+        IndexModel([("secret_hash", ASCENDING)], unique=True),
+        IndexModel([("status", ASCENDING), ("due_ms", ASCENDING)]),
+    ],
+    "silences": [IndexModel([("ends_at", ASCENDING)])],
     "timeline": [IndexModel([("incident_id", ASCENDING), ("at", ASCENDING)])],
 }
 
