@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.api.helpers import token_for_role
-from tests.api.queries import CREATE_SERVICE, INGEST
+from tests.api.queries import CREATE_SERVICE
 from tests.support import GraphQLClient, unique
 
 CREATE_SILENCE = """mutation($input: SilenceInput!) {
