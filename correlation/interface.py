@@ -19,6 +19,7 @@ class AlertFacts:
     source: str
     summary: str
     labels: Mapping[str, str]
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

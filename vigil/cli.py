@@ -33,7 +33,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="Fail if the file differs from the schema instead of writing it.",
     )
 
+    correlate = commands.add_parser(
+        "correlate", help="Evaluate the correlation engine on alert streams, offline."
+    )
+    from vigil import correlate_cli
+
+    correlate_cli.add_arguments(correlate)
+
     args = parser.parse_args(argv)
+    if args.command == "correlate":
+        return correlate_cli.run(args)
     try:
         if args.command == "serve":
             return _serve(Settings.from_env(os.environ), host=args.host, port=args.port)

@@ -1,0 +1,280 @@
+"""The streaming engine: for each alert, join the best open incident or open a new one.
+
+Event time only: the engine's clock is the latest ``occurred_at`` it has seen,
+so replaying a stored stream decides exactly what living through it decided.
+Within a batch, alerts are taken in event-time order (ties by id).
+
+The engine owns its working set of open incidents. The live path keeps it in
+step with the store: ``restore`` at start-up from recent stored alerts and
+their incidents, ``bind`` once a new incident has its stored id, and
+``merge``/``split`` when people regroup alerts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from correlation.features import FEATURES, LOCALITY_LABELS, AlertContext, FeatureBuilder
+from correlation.interface import AlertFacts
+from correlation.model import CorrelationModel
+from correlation.templates import TemplateIndex, mask
+from correlation.topology import Topology
+from correlation.working_set import IncidentState, Observation, WorkingSet
+
+_EXPLAINED_SIGNALS = 3
+_MASK_CACHE = 100_000
+# Topology or co-occurrence this weak does not make an incident worth scoring.
+_RELATED_MINIMUM = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One feature's share of a decision: its value and what it added to the log-odds."""
+
+    name: str
+    value: float
+    contribution: float
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the engine decided for one alert, and why.
+
+    ``incident_id`` is always set: for ``opened`` incidents it is the engine's
+    provisional id until ``CorrelationEngine.bind`` gives it the stored one.
+    """
+
+    alert_id: str
+    incident_id: str
+    opened: bool
+    score: float
+    linked_alert_id: str | None
+    # Feature values and weights of the winning candidate; signals are derived on demand
+    # because most callers never look and building them costs more than deciding.
+    values: tuple[float, ...] = ()
+    weights: tuple[float, ...] = ()
+
+    @property
+    def signals(self) -> tuple[Signal, ...]:
+        """The features that pushed hardest toward joining, strongest first."""
+        shares = sorted(
+            (
+                Signal(name, round(x, 4), round(w * x, 4))
+                for name, w, x in zip(FEATURES, self.weights, self.values, strict=True)
+                if w * x > 0
+            ),
+            key=lambda s: -s.contribution,
+        )
+        return tuple(shares[:_EXPLAINED_SIGNALS])
+
+    @property
+    def reason(self) -> str:
+        if self.opened:
+            return (
+                f"no open incident scored {self.score:.2f} or more"
+                if self.score
+                else ("no related open incident")
+            )
+        counted = ", ".join(f"{s.name}={s.value:.2f}" for s in self.signals)
+        return f"linked to alert {self.linked_alert_id} (score {self.score:.2f}: {counted})"
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
+
+
+class CorrelationEngine:
+    def __init__(
+        self,
+        model: CorrelationModel | None = None,
+        topology: Topology | None = None,
+        *,
+        id_prefix: str = "new-",
+    ) -> None:
+        self.model = model or CorrelationModel.default()
+        self.topology = topology
+        horizons = self.model.horizons
+        self.working_set = WorkingSet(horizons.max_idle, horizons.max_age, horizons.max_open)
+        self.templates = TemplateIndex()
+        self.features = FeatureBuilder(self.templates, topology, self.model.cooccurrence)
+        self._weights = tuple(self.model.weight_vector())
+        self._bias = self.model.bias
+        threshold = min(max(self.model.threshold, 1e-6), 1 - 1e-6)
+        self._cut = math.log(threshold / (1 - threshold))
+        self._prefix = id_prefix
+        self._opened = 0
+        self._related: dict[str, tuple[str, ...]] = {}
+        self._masked: dict[str, str] = {}
+
+    @property
+    def lookback(self) -> timedelta:
+        """How far back in event time an incident can still be joined."""
+        return timedelta(seconds=self.model.horizons.max_idle)
+
+    def decide(self, alerts: Sequence[AlertFacts]) -> list[Verdict]:
+        """Decide for a batch, in the order given, and take the alerts into the working set."""
+        contexts = self.contexts(alerts)
+        verdicts: dict[str, Verdict] = {}
+        for index in sorted(range(len(alerts)), key=lambda i: (contexts[i].at, alerts[i].id)):
+            verdicts[alerts[index].id] = self._decide_one(contexts[index])
+        return [verdicts[a.id] for a in alerts]
+
+    def restore(self, assigned: Iterable[tuple[AlertFacts, str]]) -> None:
+        """Rebuild the working set from stored alerts and the incidents they belong to."""
+        pairs = list(assigned)
+        contexts = self.contexts([alert for alert, _ in pairs])
+        order = sorted(range(len(pairs)), key=lambda i: (contexts[i].at, pairs[i][0].id))
+        for index in order:
+            context, incident_id = contexts[index], pairs[index][1]
+            self.working_set.advance(context.at)
+            incident = self.working_set.get(incident_id)
+            if incident is None:
+                self.working_set.open(incident_id, observation(context))
+            else:
+                self.working_set.add(incident, observation(context))
+
+    def bind(self, provisional_id: str, incident_id: str) -> None:
+        """Give an incident the engine opened the id it was stored under."""
+        incident = self.working_set.remove(provisional_id)
+        if incident is not None:
+            self.working_set.rebuild(incident_id, incident.members.values())
+
+    def merge(self, into: str, others: Iterable[str]) -> None:
+        """People merged incidents: their alerts now form ``into``."""
+        members: list[Observation] = []
+        for incident_id in (into, *others):
+            incident = self.working_set.remove(incident_id)
+            if incident is not None:
+                members.extend(incident.members.values())
+        if members:
+            self.working_set.rebuild(into, members)
+
+    def split(self, incident_id: str, alert_ids: Collection[str], new_incident_id: str) -> None:
+        """People moved ``alert_ids`` out of an incident into a new one."""
+        incident = self.working_set.get(incident_id)
+        if incident is None:
+            return
+        moved = [m for m in incident.members.values() if m.alert_id in alert_ids]
+        kept = [m for m in incident.members.values() if m.alert_id not in alert_ids]
+        if not moved:
+            return
+        if kept:
+            self.working_set.rebuild(incident_id, kept)
+        else:
+            self.working_set.remove(incident_id)
+        self.working_set.rebuild(new_incident_id, moved)
+
+    def contexts(self, alerts: Sequence[AlertFacts]) -> list[AlertContext]:
+        """What the features need of each alert (templates vectorised in one go)."""
+        texts = [self._mask(a.summary) for a in alerts]
+        ids = [self.templates.intern(t) for t in texts]
+        self.templates.vectorise(ids)
+        contexts = []
+        for alert, text, template in zip(alerts, texts, ids, strict=True):
+            if alert.occurred_at.tzinfo is None:
+                raise ValueError(f"alert {alert.id}: occurred_at must be timezone-aware")
+            labels = frozenset(
+                f"{key}={alert.labels[key]}" for key in LOCALITY_LABELS if key in alert.labels
+            )
+            contexts.append(
+                self.features.context(
+                    alert.id, alert.occurred_at.timestamp(), alert.service, text, template, labels
+                )
+            )
+        return contexts
+
+    def _mask(self, summary: str) -> str:
+        known = self._masked.get(summary)
+        if known is None:
+            known = mask(summary)
+            if len(self._masked) >= _MASK_CACHE:
+                self._masked.clear()
+            self._masked[summary] = known
+        return known
+
+    def _related_services(self, context: AlertContext) -> tuple[str, ...]:
+        known = self._related.get(context.service)
+        if known is not None:
+            return known
+        related = {context.service}
+        if self.topology is not None and context.node is not None:
+            related.update(
+                n
+                for n in self.topology.neighbours(context.node)
+                if self.topology.closeness(context.node, n) >= _RELATED_MINIMUM
+            )
+        cooccurrence = self.model.cooccurrence
+        related.update(
+            item[2:]
+            for item in cooccurrence.neighbours(context.service_item, _RELATED_MINIMUM)
+            if item.startswith("s:")
+        )
+        result = tuple(sorted(related))
+        if len(self._related) < 100_000:
+            self._related[context.service] = result
+        return result
+
+    def candidates(self, context: AlertContext) -> list[IncidentState]:
+        """Advance event time to the alert and list the incidents it could join, oldest first."""
+        self.working_set.advance(context.at)
+        return self.working_set.candidates(
+            context.at,
+            self._related_services(context),
+            (context.service, context.template),
+            self.model.horizons.recent,
+            self.model.horizons.service_horizon,
+        )
+
+    def _decide_one(self, context: AlertContext) -> Verdict:
+        working_set = self.working_set
+        candidates = self.candidates(context)
+        best: IncidentState | None = None
+        best_z = -math.inf
+        best_row: list[float] = []
+        newest = candidates[-1].id if candidates else None
+        weights, bias = self._weights, self._bias
+        for incident in candidates:
+            row = self.features.row(context, incident, incident.id == newest)
+            z = bias
+            for w, x in zip(weights, row, strict=True):
+                z += w * x
+            if z > best_z:
+                best, best_z, best_row = incident, z, row
+        seen = observation(context)
+        if best is not None and best_z >= self._cut:
+            linked = _linked_alert(best, context)
+            working_set.add(best, seen)
+            return Verdict(
+                context.alert_id,
+                best.id,
+                False,
+                round(_logistic(best_z), 4),
+                linked,
+                tuple(best_row),
+                self._weights,
+            )
+        incident_id = f"{self._prefix}{self._opened}"
+        self._opened += 1
+        working_set.open(incident_id, seen)
+        score = round(_logistic(best_z), 4) if best is not None else 0.0
+        return Verdict(context.alert_id, incident_id, True, score, None)
+
+
+def observation(context: AlertContext) -> Observation:
+    return Observation(
+        context.alert_id, context.at, context.service, context.template, context.labels
+    )
+
+
+def _linked_alert(incident: IncidentState, context: AlertContext) -> str:
+    """The incident's alert this one is most plainly tied to: same kind, else same service."""
+    kind = incident.kinds.get((context.service, context.template))
+    if kind is not None:
+        return kind[1]
+    service = incident.services.get(context.service)
+    if service is not None:
+        return service[1]
+    return incident.last_alert

@@ -1,0 +1,207 @@
+"""The signals that say whether an alert belongs to an open incident, as numbers.
+
+One row per (alert, candidate incident). Every value lies in [0, 1] (``solo``
+in [-0.5, 0.5]) so that one set of weights means the same on every system.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import islice
+
+from correlation.cooccurrence import Cooccurrence, key_item, service_item, template_item
+from correlation.templates import TemplateIndex
+from correlation.topology import Topology
+from correlation.working_set import IncidentState
+
+FEATURES: tuple[str, ...] = (
+    "gap_30s",
+    "gap_5m",
+    "age",
+    "same_service",
+    "topology",
+    "service_cooccurrence",
+    "same_kind_5m",
+    "same_kind_1h",
+    "single_kind",
+    "template_similarity",
+    "template_cooccurrence",
+    "labels",
+    "size",
+    "newest",
+    "solo",
+)
+
+# Labels that say where an alert happened; shared values tie alerts to one place.
+LOCALITY_LABELS: tuple[str, ...] = (
+    "host",
+    "hostname",
+    "instance",
+    "node",
+    "nodename",
+    "pod",
+    "pod_name",
+    "kubernetes_pod_name",
+    "container",
+    "entity",
+    "caller",
+    "callee",
+    "device",
+)
+
+_AGE_SCALE = math.log1p(240.0)  # ages in minutes; four hours reads as 1
+_SIZE_SCALE = math.log1p(1000.0)
+_SERVICE_FADE = 300.0
+_MEMO_LIMIT = 200_000
+_RECENT_TEMPLATES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class AlertContext:
+    """An alert as the features need it, computed once per alert."""
+
+    alert_id: str
+    at: float
+    service: str
+    node: str | None
+    template: int
+    template_item: str
+    service_item: str
+    labels: frozenset[str]
+    solo: float
+
+
+class FeatureBuilder:
+    def __init__(
+        self, templates: TemplateIndex, topology: Topology | None, cooccurrence: Cooccurrence
+    ) -> None:
+        self._templates = templates
+        self._topology = topology
+        self._cooccurrence = cooccurrence
+        # Training sets this to the items of the alert's own incident (leave one out).
+        self.exclude: frozenset[str] | None = None
+        self._pair_memo: dict[tuple[str, str], tuple[float, float]] = {}
+
+    def context(
+        self,
+        alert_id: str,
+        at: float,
+        service: str,
+        summary_template: str,
+        template: int,
+        labels: frozenset[str],
+    ) -> AlertContext:
+        node = self._topology.node_of(service) if self._topology is not None else None
+        solo = self._cooccurrence.solo_rate(key_item(service, summary_template), self.exclude)
+        return AlertContext(
+            alert_id=alert_id,
+            at=at,
+            service=service,
+            node=node,
+            template=template,
+            template_item=template_item(summary_template),
+            service_item=service_item(service),
+            labels=labels,
+            solo=solo - 0.5,
+        )
+
+    def row(self, alert: AlertContext, incident: IncidentState, newest: bool) -> list[float]:
+        at = alert.at
+        if at >= incident.last:
+            gap = at - incident.last
+        elif at < incident.first:
+            gap = incident.first - at
+        else:
+            gap = 0.0
+        age = max(0.0, at - incident.first)
+        kind = incident.kinds.get((alert.service, alert.template))
+        kind_gap = abs(at - kind[0]) if kind is not None else math.inf
+        same_service, topology, service_cooc = self._service_signals(alert, incident)
+        similarity, template_cooc = self._template_signals(alert, incident)
+        shared = (
+            sum(1 for token in alert.labels if token in incident.labels) / len(alert.labels)
+            if alert.labels
+            else 0.0
+        )
+        return [
+            math.exp(-gap / 30.0),
+            math.exp(-gap / 300.0),
+            min(1.0, math.log1p(age / 60.0) / _AGE_SCALE),
+            same_service,
+            topology,
+            service_cooc,
+            math.exp(-kind_gap / 300.0),
+            math.exp(-kind_gap / 3600.0),
+            1.0 if kind is not None and len(incident.kinds) == 1 else 0.0,
+            similarity,
+            template_cooc,
+            shared,
+            min(1.0, math.log1p(incident.size) / _SIZE_SCALE),
+            1.0 if newest else 0.0,
+            alert.solo,
+        ]
+
+    def _service_signals(
+        self, alert: AlertContext, incident: IncidentState
+    ) -> tuple[float, float, float]:
+        """Same service, topology and co-occurrence, each fading with the service's silence.
+
+        Fading keeps a long incident from claiming every later alert of a service it
+        once touched: what counts is what the incident is doing now.
+        """
+        same = topology = cooc = 0.0
+        at = alert.at
+        closeness = self._closeness
+        for service, (last, _) in incident.services.items():
+            recency = math.exp(-abs(at - last) / _SERVICE_FADE)
+            if service == alert.service:
+                same = recency
+                continue
+            related, together = closeness(alert, service)
+            topology = max(topology, related * recency)
+            cooc = max(cooc, together * recency)
+        return same, topology, cooc
+
+    def _closeness(self, alert: AlertContext, service: str) -> tuple[float, float]:
+        key = (alert.service, service)
+        known = self._pair_memo.get(key) if self.exclude is None else None
+        if known is not None:
+            return known
+        related = 0.0
+        if self._topology is not None and alert.node is not None:
+            other = self._topology.node_of(service)
+            if other is not None and other != alert.node:
+                related = self._topology.closeness(alert.node, other)
+        together = self._cooccurrence.score(alert.service_item, service_item(service), self.exclude)
+        if self.exclude is None:
+            if len(self._pair_memo) > _MEMO_LIMIT:
+                self._pair_memo.clear()
+            self._pair_memo[key] = (related, together)
+        return related, together
+
+    def _template_signals(
+        self, alert: AlertContext, incident: IncidentState
+    ) -> tuple[float, float]:
+        memo = incident.template_memo if self.exclude is None else None
+        if memo is not None:
+            known = memo.get(alert.template)
+            if known is not None:
+                return known
+        similarity = 0.0
+        cooc = 0.0
+        learned = self._cooccurrence.incidents > 0
+        # The latest templates say what the incident is doing now; older ones cost time.
+        for template in islice(reversed(incident.templates), _RECENT_TEMPLATES):
+            similarity = max(similarity, self._templates.similarity(alert.template, template))
+            text = self._templates.text(template) if learned else None
+            if text is not None:
+                cooc = max(
+                    cooc,
+                    self._cooccurrence.score(
+                        alert.template_item, template_item(text), self.exclude
+                    ),
+                )
+        if memo is not None:
+            memo[alert.template] = (similarity, cooc)
+        return similarity, cooc

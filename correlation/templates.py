@@ -1,0 +1,105 @@
+"""Alert templates: text with its variable parts masked, and how alike two templates are.
+
+Monitors fill the same rule with different pods, numbers and ids; masking those
+turns thousands of alert texts into a few hundred templates, which is what
+"the same kind of alert" means for correlation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+
+from sklearn.feature_extraction.text import HashingVectorizer
+
+_MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<uuid>"),
+    (re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b"), "<ip>"),
+    # Kubernetes pod names: <deployment>-<replicaset hash>-<5 chars>.
+    (re.compile(r"-[a-z0-9]{6,10}-[a-z0-9]{5}\b"), "-<pod>"),
+    (re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{6,}\b"), "<hex>"),
+    (re.compile(r"\d+(?:\.\d+)?"), "<n>"),
+)
+
+
+def mask(text: str) -> str:
+    """The template of an alert text: lower case, variable parts replaced by placeholders."""
+    masked = text.lower()
+    for pattern, placeholder in _MASKS:
+        masked = pattern.sub(placeholder, masked)
+    return " ".join(masked.split())
+
+
+class TemplateIndex:
+    """Interns templates as small integers and compares them by hashed word n-grams.
+
+    Bounded: the least recently used templates and similarities are forgotten, so a
+    monitor that puts unmasked ids in its text cannot grow memory without limit.
+    """
+
+    def __init__(self, capacity: int = 50_000, similarity_capacity: int = 200_000) -> None:
+        self._capacity = capacity
+        self._similarity_capacity = similarity_capacity
+        self._ids: OrderedDict[str, int] = OrderedDict()
+        self._texts: dict[int, str] = {}
+        self._vectors: dict[int, dict[int, float]] = {}
+        self._similarity: dict[tuple[int, int], float] = {}
+        self._next_id = 0
+        self._vectorizer = HashingVectorizer(
+            n_features=2**18, ngram_range=(1, 2), alternate_sign=False, norm="l2"
+        )
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def intern(self, template: str) -> int:
+        known = self._ids.get(template)
+        if known is not None:
+            self._ids.move_to_end(template)
+            return known
+        template_id = self._next_id
+        self._next_id += 1
+        self._ids[template] = template_id
+        self._texts[template_id] = template
+        if len(self._ids) > self._capacity:
+            _, evicted = self._ids.popitem(last=False)
+            del self._texts[evicted]
+            self._vectors.pop(evicted, None)
+        return template_id
+
+    def text(self, template_id: int) -> str | None:
+        return self._texts.get(template_id)
+
+    def vectorise(self, template_ids: list[int]) -> None:
+        """Vectorise templates not seen before in one call (much faster than one by one)."""
+        missing = sorted({t for t in template_ids if t not in self._vectors and t in self._texts})
+        if not missing:
+            return
+        matrix = self._vectorizer.transform([self._texts[t] for t in missing]).tocsr()
+        for row, template_id in enumerate(missing):
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            self._vectors[template_id] = dict(
+                zip(
+                    matrix.indices[start:end].tolist(), matrix.data[start:end].tolist(), strict=True
+                )
+            )
+
+    def similarity(self, a: int, b: int) -> float:
+        """Cosine similarity of two templates' hashed n-grams, in [0, 1]."""
+        if a == b:
+            return 1.0
+        key = (a, b) if a < b else (b, a)
+        cached = self._similarity.get(key)
+        if cached is not None:
+            return cached
+        self.vectorise([a, b])
+        left, right = self._vectors.get(a), self._vectors.get(b)
+        value = 0.0
+        if left is not None and right is not None:
+            if len(left) > len(right):
+                left, right = right, left
+            value = min(1.0, sum(w * right.get(i, 0.0) for i, w in left.items()))
+        if len(self._similarity) >= self._similarity_capacity:
+            self._similarity.clear()
+        self._similarity[key] = value
+        return value
