@@ -11,6 +11,7 @@ from pathlib import Path
 
 from domain.errors import VigilError
 from vigil import __version__
+from vigil.access_log import RedactSecrets
 from vigil.settings import Settings
 
 SCHEMA_PATH = Path("frontend-schema/schema.graphql")
@@ -60,6 +61,7 @@ def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
     if port is not None and not 0 <= port <= 65535:
         print(f"vigil: --port must be between 0 and 65535, got {port}", file=sys.stderr)
         return 2
+    logging.getLogger("uvicorn.access").addFilter(RedactSecrets())
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

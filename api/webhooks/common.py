@@ -1,51 +1,45 @@
-"""What every webhook endpoint does the same way: read the body, find the caller, check the
-payload against its schema, ingest, and turn failures into JSON errors.
+"""What every webhook endpoint does the same way: read the body, find the caller, ingest,
+and turn failures into JSON errors.
 
 A 2xx is only ever sent after the domain's ingest call has returned, so a monitor that sees
-one may forget the alerts; everything refused before that point has stored nothing, because
-a whole payload is translated into drafts before the domain sees any of them.
+one may forget the alerts. A 4xx has stored nothing: the whole payload is translated into
+drafts before the domain sees any of them, and the domain refuses a bad batch whole.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from itertools import islice
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError as SchemaError
-from jsonschema.exceptions import relevance
 from pymongo.errors import ConnectionFailure
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.auth import Authenticator
 from api.container import Container
+from api.webhooks.schemas import InvalidPayload
 from domain.alert.model import AlertDraft
 from domain.auth import Action, Principal
 from domain.errors import (
-    BatchTooLargeError,
     ErrorCode,
     StoreUnavailableError,
     ValidationError,
     VigilError,
 )
-from domain.ingest.model import MAX_BATCH, IngestOutcome, IngestOutcomeKind
+from domain.ingest.model import IngestOutcome, IngestOutcomeKind
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 512 * 1024
 """As PagerDuty's Events API: a monitor's payload larger than this is a mistake."""
 _REPORTED_PROBLEMS = 10
+_RETRY = "Send the alerts again: a retry never stores an alert twice."
 
 _STATUS = {
-    ErrorCode.VALIDATION: 422,
-    ErrorCode.BATCH_TOO_LARGE: 422,
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
@@ -64,14 +58,6 @@ class RequestRejected(Exception):
         super().__init__(error.message)
         self.status = status
         self.error = error
-
-
-class InvalidPayload(Exception):
-    """A payload that breaks its schema, with every problem found (up to ten), worst first."""
-
-    def __init__(self, problems: Sequence[ValidationError]) -> None:
-        super().__init__(problems[0].message)
-        self.problems = list(problems)
 
 
 # --- reading the request -------------------------------------------------------------------
@@ -180,92 +166,6 @@ async def ingest_caller(request: Request) -> Principal:
     return principal
 
 
-# --- checking payloads -----------------------------------------------------------------------
-
-
-def validator(schema: Mapping[str, Any]) -> Draft202012Validator:
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
-
-
-def check(schema: Draft202012Validator, payload: Any) -> None:
-    """Raise InvalidPayload naming the fields that break `schema`."""
-    if isinstance(payload, dict) and isinstance(payload.get("alerts"), list):
-        # Before the schema: validating 20,000 tiny alerts only to refuse them wastes a core.
-        count = len(payload["alerts"])
-        if count > MAX_BATCH:
-            raise BatchTooLargeError(
-                f"A call may carry at most {MAX_BATCH} alerts; this one has {count}.",
-                field="alerts",
-            )
-    errors = sorted(islice(schema.iter_errors(payload), _REPORTED_PROBLEMS), key=relevance)
-    if errors:
-        raise InvalidPayload([_problem(error) for error in errors])
-
-
-def _problem(error: SchemaError) -> ValidationError:
-    path = list(error.absolute_path)
-    instance = error.instance
-    detail: str
-    match error.validator:
-        case "required":
-            missing = [name for name in error.validator_value if name not in instance]
-            path.append(missing[0])
-            detail = "is required"
-        case "additionalProperties":
-            known = error.schema.get("properties", {})
-            path.append(sorted(name for name in instance if name not in known)[0])
-            detail = "is not a known field"
-        case "type":
-            expected = error.validator_value
-            names = expected if isinstance(expected, list) else [expected]
-            detail = f"must be {' or '.join(_article(name) for name in names)}"
-        case "enum" | "const":
-            allowed = error.validator_value
-            allowed = allowed if isinstance(allowed, list) else [allowed]
-            detail = f"must be one of {', '.join(json.dumps(a) for a in allowed)}"
-        case "minLength":
-            detail = "must not be empty"
-        case "maxLength":
-            detail = f"must be at most {error.validator_value} characters long"
-        case "maxItems":
-            detail = f"must have at most {error.validator_value} items"
-        case "maxProperties":
-            detail = f"must have at most {error.validator_value} entries"
-        case "pattern":
-            detail = f"must match the pattern {error.validator_value}"
-        case _:
-            detail = error.message[:300]
-    field = field_path(path)
-    return ValidationError(
-        f"'{field or 'body'}' {detail}.",
-        suggestion="Fix the named field; the format is described in docs/connect-your-monitors.md.",
-        field=field or None,
-    )
-
-
-def _article(type_name: str) -> str:
-    return {"array": "an array", "object": "an object", "integer": "an integer"}.get(
-        type_name, f"a {type_name}"
-    )
-
-
-_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def field_path(path: Iterable[str | int]) -> str:
-    """`alerts[0].labels.severity`, quoting keys that are not identifiers."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif _PLAIN_KEY.match(part):
-            text += f".{part}" if text else part
-        else:
-            text += f"[{json.dumps(part)}]"
-    return text
-
-
 # --- translating into drafts -----------------------------------------------------------------
 
 
@@ -295,7 +195,7 @@ class FieldNames:
         head, dot, last = field.rpartition(".")
         if not dot:
             head, last = "", field
-        if self.single and re.fullmatch(r"alerts\[0\]", head):
+        if self.single and head == "alerts[0]":
             head = ""
         renamed = self.names.get(last, last)
         return f"{head}.{renamed}" if head else renamed
@@ -331,7 +231,7 @@ class Failure:
 
     status: int
     error: VigilError
-    problems: list[ValidationError]
+    problems: Sequence[VigilError]
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -347,30 +247,34 @@ class Failure:
         return {"WWW-Authenticate": "Bearer"} if self.status == 401 else {}
 
 
-def classify(exc: Exception, request: Request, fields: FieldNames) -> Failure:
-    """Turn anything raised while handling a webhook into what the client is told."""
+def classify(
+    exc: Exception, request: Request, fields: FieldNames, *, invalid_status: int = 422
+) -> Failure:
+    """Turn anything raised while handling a webhook into what the client is told;
+    `invalid_status` answers a payload that breaks its format."""
+    # The route's template, not the URL: a URL may carry an integration key.
+    where = getattr(request.scope.get("route"), "path", "webhook")
     if isinstance(exc, RequestRejected):
         failure = Failure(exc.status, exc.error, [exc.error])
-    elif isinstance(exc, InvalidPayload | ValidationError):
-        problems = exc.problems if isinstance(exc, InvalidPayload) else [exc]
-        renamed = [_renamed(problem, fields) for problem in problems]
-        failure = Failure(_STATUS[renamed[0].code], renamed[0], renamed)
+    elif isinstance(exc, InvalidPayload):
+        # Schema errors already name the payload's own fields.
+        failure = Failure(invalid_status, exc.problems[0], exc.problems)
+    elif isinstance(exc, ValidationError):
+        renamed = _renamed(exc, fields)
+        failure = Failure(invalid_status, renamed, [renamed])
     elif isinstance(exc, VigilError):
         failure = Failure(_STATUS.get(exc.code, 500), exc, [])
     elif isinstance(exc, ConnectionFailure):
-        log.warning("store unavailable during webhook %s: %s", request.url.path, exc)
-        unavailable = StoreUnavailableError(
-            "The database is unavailable; nothing was stored. Send the alerts again."
-        )
-        failure = Failure(503, unavailable, [])
+        log.warning("store unavailable during %s: %s", where, exc)
+        failure = Failure(503, StoreUnavailableError(f"The database is unavailable. {_RETRY}"), [])
     else:
-        log.error("unexpected error in webhook %s", request.url.path, exc_info=exc)
-        failure = Failure(500, VigilError("Unexpected error; nothing was stored."), [])
+        log.error("unexpected error in %s", where, exc_info=exc)
+        failure = Failure(500, VigilError(f"Unexpected error. {_RETRY}"), [])
     if failure.status < 500:
         # Monitors do not retry 4xx: the log is where an operator learns alerts were refused.
         log.warning(
-            "webhook %s refused (%d %s): %s",
-            request.url.path,
+            "%s refused (%d %s): %s",
+            where,
             failure.status,
             failure.error.code.value,
             failure.error.message,
@@ -386,17 +290,26 @@ def _renamed(error: ValidationError, fields: FieldNames) -> ValidationError:
     )
 
 
-def keyed_endpoint(parse: Callable[[Any], list[AlertDraft]], fields: FieldNames) -> Handler:
+def keyed_endpoint(
+    parse: Callable[[Any], list[AlertDraft]],
+    fields: FieldNames | Callable[[Any], FieldNames],
+) -> Handler:
     """An endpoint authenticated by an integration key (header or URL path) that ingests the
-    drafts `parse` makes of the JSON body."""
+    drafts `parse` makes of the JSON body. `fields` may depend on the payload's shape."""
 
     async def endpoint(request: Request) -> Response:
+        payload: Any = None
         try:
             principal = await ingest_caller(request)
-            drafts = parse(await read_json(request))
+            payload = await read_json(request)
+            drafts = parse(payload)
+            if principal.service_id is not None:
+                # The key's service is where its alerts go, whatever their labels say.
+                drafts = [replace(draft, service=None) for draft in drafts]
             outcomes = await container_of(request).ingest.ingest(principal, drafts)
         except Exception as exc:  # the boundary: every failure becomes a JSON answer
-            failure = classify(exc, request, fields)
+            names = fields if isinstance(fields, FieldNames) else fields(payload)
+            failure = classify(exc, request, names)
             return JSONResponse(failure.body(), failure.status, headers=failure.headers())
         return JSONResponse(outcome_body(outcomes))
 

@@ -14,11 +14,12 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from domain.alert.model import AlertLink, Severity
+from domain.alert.model import MAX_LINKS, AlertLink, Severity
 from domain.errors import ValidationError
 
 MAX_SUMMARY = 1024
 MAX_DESCRIPTION = 16384
+MAX_LINK_TEXT = 256
 _ELLIPSIS = "…"
 
 SEVERITY_WORDS: Mapping[str, Severity] = {
@@ -83,20 +84,21 @@ def clip(text: str, limit: int) -> str:
 
 
 def links(*candidates: tuple[str | None, str]) -> tuple[AlertLink, ...]:
-    """The (href, text) pairs that are usable links, in order, without repeats.
+    """The (href, text) pairs that are usable links, in order, without repeats, at most
+    as many as an alert may hold.
 
-    Monitors leave URL fields empty ("" when Grafana has no dashboard) or point them at
-    hosts only they can reach; those are dropped rather than refusing the alert.
+    Monitors leave URL fields empty ("" when Grafana has no dashboard) or fill them with
+    what is not an http(s) URL; those are dropped rather than refusing the alert.
     """
     found: dict[str, AlertLink] = {}
     for href, text in candidates:
         if not href or href in found:
             continue
         try:
-            found[href] = AlertLink(href, text)
+            found[href] = AlertLink(href, clip(text, MAX_LINK_TEXT))
         except ValidationError:
             continue
-    return tuple(found.values())
+    return tuple(found.values())[:MAX_LINKS]
 
 
 def labels_key(labels: Mapping[str, str]) -> str:

@@ -100,7 +100,7 @@ class AlertIngestor:
         services = await self._route(
             bound,
             [
-                (rule.actions.route_to if rule else None) or d.service
+                (rule.actions.route_to if rule else None) or (None if bound else d.service)
                 for d, rule in zip(drafts, rules, strict=True)
             ],
         )

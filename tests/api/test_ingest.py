@@ -161,8 +161,11 @@ async def test_integration_key_bound_to_a_service_routes_there(client: GraphQLCl
         "createIntegrationKey"
     ]
     assert key["secret"].startswith("vik_")
-    [result] = await ingest(client, [{"summary": "no service named"}], token=key["secret"])
+    [result, named] = await ingest(
+        client, [{"summary": "no service named"}, alert(unique("elsewhere"))], token=key["secret"]
+    )
     assert result["alert"]["serviceName"] == service["name"]
+    assert named["alert"]["serviceName"] == service["name"], "the key's service wins"
 
 
 async def test_unbound_key_needs_a_service_on_each_alert(client: GraphQLClient) -> None:
