@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from correlation.bursts import BurstDetector
 from correlation.features import FEATURES, LOCALITY_LABELS, AlertContext, FeatureBuilder
 from correlation.interface import AlertFacts
 from correlation.model import CorrelationModel
@@ -107,6 +108,7 @@ class CorrelationEngine:
         self._prefix = id_prefix
         self._opened = 0
         self._related: dict[str, tuple[str, ...]] = {}
+        self.bursts = BurstDetector()
         self._masked: dict[str, str] = {}
 
     @property
@@ -129,6 +131,7 @@ class CorrelationEngine:
         order = sorted(range(len(pairs)), key=lambda i: (contexts[i].at, pairs[i][0].id))
         for index in order:
             context, incident_id = contexts[index], pairs[index][1]
+            self._observe(context.at)
             self.working_set.advance(context.at)
             incident = self.working_set.get(incident_id)
             if incident is None:
@@ -219,6 +222,7 @@ class CorrelationEngine:
 
     def candidates(self, context: AlertContext) -> list[IncidentState]:
         """Advance event time to the alert and list the incidents it could join, oldest first."""
+        self._observe(context.at)
         self.working_set.advance(context.at)
         return self.working_set.candidates(
             context.at,
@@ -227,6 +231,10 @@ class CorrelationEngine:
             self.model.horizons.recent,
             self.model.horizons.service_horizon,
         )
+
+    def _observe(self, at: float) -> None:
+        self.bursts.observe(at)
+        self.features.last_onset = self.bursts.last_onset
 
     def _decide_one(self, context: AlertContext) -> Verdict:
         working_set = self.working_set

@@ -31,6 +31,8 @@ FEATURES: tuple[str, ...] = (
     "size",
     "newest",
     "solo",
+    "burst",
+    "superseded",
 )
 
 # Labels that say where an alert happened; shared values tie alerts to one place.
@@ -55,6 +57,7 @@ _SIZE_SCALE = math.log1p(1000.0)
 _SERVICE_FADE = 300.0
 _MEMO_LIMIT = 200_000
 _RECENT_TEMPLATES = 8
+_BURST_FADE = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,8 @@ class FeatureBuilder:
         # Training sets this to the items of the alert's own incident (leave one out).
         self.exclude: frozenset[str] | None = None
         self._pair_memo: dict[tuple[str, str], tuple[float, float]] = {}
+        # Event time of the latest burst onset (see ``bursts.py``), kept by the engine.
+        self.last_onset = -math.inf
 
     def context(
         self,
@@ -140,7 +145,21 @@ class FeatureBuilder:
             min(1.0, math.log1p(incident.size) / _SIZE_SCALE),
             1.0 if newest else 0.0,
             alert.solo,
+            *self._burst_signals(at, incident),
         ]
+
+    def _burst_signals(self, at: float, incident: IncidentState) -> tuple[float, float]:
+        """Whether the incident is the latest burst's, or began before it (fading with time).
+
+        An alert soon after an onset most likely belongs to the fault that just began:
+        incidents opened since then gain, ones from before lose.
+        """
+        onset = self.last_onset
+        since = at - onset
+        if since < 0.0 or since == math.inf:
+            return 0.0, 0.0
+        fade = math.exp(-since / _BURST_FADE)
+        return (fade, 0.0) if incident.first >= onset else (0.0, fade)
 
     def _service_signals(
         self, alert: AlertContext, incident: IncidentState
