@@ -13,8 +13,7 @@ from domain.store.database import Database
 from domain.store.pagination import (
     Page,
     PageRequest,
-    encode_cursor,
-    keyset_filter,
+    newest_first,
     pages_per_owner,
 )
 from domain.store.timestamps import to_ms
@@ -116,16 +115,7 @@ class AlertRepository:
 
     async def page(self, where: AlertFilter, page: PageRequest) -> Page[Alert]:
         """Newest received first."""
-        after = keyset_filter("received_at", page.after, descending=True)
-        query = {"$and": [where.to_query(), after]} if after else where.to_query()
-        cursor = self._alerts.find(query).sort([("received_at", -1), ("_id", -1)])
-        docs = await cursor.limit(page.first + 1).to_list(None)
-        alerts = [Alert.from_document(doc) for doc in docs[: page.first]]
-        return Page(
-            items=alerts,
-            cursors=[encode_cursor(a.received_at, a.id) for a in alerts],
-            has_next_page=len(docs) > page.first,
-        )
+        return await newest_first(self._alerts, where.to_query(), page, Alert.from_document)
 
     async def pages_by_incident(
         self, incident_ids: list[str], page: PageRequest
@@ -134,7 +124,6 @@ class AlertRepository:
             self._alerts,
             owner_field="incident_id",
             owner_ids=incident_ids,
-            order_field="received_at",
             page=page,
             parse=Alert.from_document,
         )

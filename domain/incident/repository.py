@@ -17,8 +17,7 @@ from domain.store.database import Database, Document
 from domain.store.pagination import (
     Page,
     PageRequest,
-    encode_cursor,
-    keyset_filter,
+    newest_first,
     pages_per_owner,
 )
 from domain.store.timestamps import to_ms
@@ -84,16 +83,8 @@ class IncidentRepository:
         return Incident.from_document(doc) if doc else None
 
     async def page(self, where: IncidentFilter, page: PageRequest) -> Page[Incident]:
-        after = keyset_filter("created_at", page.after, descending=True)
-        query = {"$and": [where.to_query(), after]} if after else where.to_query()
-        cursor = self._incidents.find(query).sort([("created_at", -1), ("_id", -1)])
-        docs = await cursor.limit(page.first + 1).to_list(None)
-        incidents = [Incident.from_document(doc) for doc in docs[: page.first]]
-        return Page(
-            items=incidents,
-            cursors=[encode_cursor(i.created_at, i.id) for i in incidents],
-            has_next_page=len(docs) > page.first,
-        )
+        """Newest first."""
+        return await newest_first(self._incidents, where.to_query(), page, Incident.from_document)
 
     async def add_timeline(self, entries: list[TimelineEntry]) -> None:
         if entries:
@@ -106,7 +97,6 @@ class IncidentRepository:
             self._timeline,
             owner_field="incident_id",
             owner_ids=incident_ids,
-            order_field="at",
             page=page,
             parse=TimelineEntry.from_document,
         )

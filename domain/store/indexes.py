@@ -23,8 +23,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "alerts": [
         # Unique while firing: the same key is "open_key" of at most one alert.
         IndexModel([("open_key", ASCENDING)], unique=True),
-        IndexModel([("incident_id", ASCENDING), ("received_at", ASCENDING)]),
-        IndexModel([("received_at", DESCENDING)]),
+        IndexModel([("incident_id", ASCENDING)]),
         IndexModel([("service_id", ASCENDING), ("status", ASCENDING), ("last_seen_ms", ASCENDING)]),
     ],
     "incidents": [
@@ -38,7 +37,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("status", ASCENDING), ("due_ms", ASCENDING)]),
     ],
     "silences": [IndexModel([("ends_at", ASCENDING)])],
-    "timeline": [IndexModel([("incident_id", ASCENDING), ("at", ASCENDING)])],
+    "timeline": [IndexModel([("incident_id", ASCENDING)])],
 }
 
 

@@ -1,8 +1,10 @@
 """Keyset pagination with opaque cursors.
 
-A cursor encodes the sort key of the last item of a page, so the next page is
-an indexed range query rather than a skip, and stays correct while new items
-arrive.
+A cursor encodes the id of the last item of a page, so the next page is an
+indexed range query rather than a skip, and stays correct while new items
+arrive. Ids are ObjectIds, ordered by creation, so `_id` order is creation
+order. Sorting on `_id` alone is deliberate: the embedded store does not honour
+a compound sort such as (created_at desc, _id desc).
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Generic, TypeVar
 
 from domain.errors import ValidationError
@@ -48,31 +49,48 @@ class Page(Generic[T]):
         return self.cursors[-1] if self.cursors else None
 
 
-def encode_cursor(moment: datetime, item_id: str) -> str:
-    raw = json.dumps([moment.isoformat(), item_id]).encode()
+def encode_cursor(item_id: str) -> str:
+    raw = json.dumps([item_id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
+def decode_cursor(cursor: str) -> str:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        moment, item_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(moment), str(item_id)
+        payload = json.loads(base64.urlsafe_b64decode(padded))
+        if not (isinstance(payload, list) and len(payload) == 1 and isinstance(payload[0], str)):
+            raise TypeError("not a cursor")
+        item_id: str = payload[0]
     except (ValueError, TypeError) as exc:
         raise ValidationError(
             "The 'after' cursor is not one Vigil issued.",
             suggestion="Pass the 'endCursor' of the previous page unchanged.",
             field="after",
         ) from exc
+    return item_id
 
 
-def keyset_filter(field: str, after: str | None, *, descending: bool) -> Document:
-    """The filter selecting items strictly after the cursor in (field, _id) order."""
+def keyset_filter(after: str | None, *, descending: bool) -> Document:
+    """The filter selecting items strictly after the cursor in `_id` order."""
     if after is None:
         return {}
-    moment, item_id = decode_cursor(after)
-    beyond = "$lt" if descending else "$gt"
-    return {"$or": [{field: {beyond: moment}}, {field: moment, "_id": {beyond: item_id}}]}
+    return {"_id": {"$lt" if descending else "$gt": decode_cursor(after)}}
+
+
+async def newest_first(
+    collection: Collection, query: Document, page: PageRequest, parse: Callable[[Document], T]
+) -> Page[T]:
+    """One page of a collection's matching documents, newest first."""
+    after = keyset_filter(page.after, descending=True)
+    where = {"$and": [query, after]} if after else query
+    cursor = collection.find(where).sort("_id", -1).limit(page.first + 1)
+    docs = await cursor.to_list(None)
+    shown = docs[: page.first]
+    return Page(
+        items=[parse(doc) for doc in shown],
+        cursors=[encode_cursor(str(doc["_id"])) for doc in shown],
+        has_next_page=len(docs) > page.first,
+    )
 
 
 async def pages_per_owner(
@@ -80,22 +98,21 @@ async def pages_per_owner(
     *,
     owner_field: str,
     owner_ids: list[str],
-    order_field: str,
     page: PageRequest,
     parse: Callable[[Document], T],
 ) -> dict[str, Page[T]]:
-    """The same page of children (in ascending `order_field`) for each owner, in one round trip.
+    """The same page of children, oldest first, for each owner, in one round trip.
 
     One ``$facet`` branch per owner keeps each branch's result bounded by the page size,
     however many children an owner has.
     """
     if not owner_ids:
         return {}
-    after = keyset_filter(order_field, page.after, descending=False)
+    after = keyset_filter(page.after, descending=False)
     facets: dict[str, list[Document]] = {
         f"o{index}": [
             {"$match": {owner_field: owner_id, **after}},
-            {"$sort": {order_field: 1, "_id": 1}},
+            {"$sort": {"_id": 1}},
             {"$limit": page.first + 1},
         ]
         for index, owner_id in enumerate(owner_ids)
@@ -108,7 +125,7 @@ async def pages_per_owner(
         shown = docs[: page.first]
         pages[owner_id] = Page(
             items=[parse(doc) for doc in shown],
-            cursors=[encode_cursor(doc[order_field], str(doc["_id"])) for doc in shown],
+            cursors=[encode_cursor(str(doc["_id"])) for doc in shown],
             has_next_page=len(docs) > page.first,
         )
     return pages

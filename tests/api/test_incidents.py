@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.api.helpers import open_incident
 from tests.api.queries import ACKNOWLEDGE, ADD_NOTE, INCIDENT, INGEST, RESOLVE
 from tests.support import GraphQLClient, unique
@@ -104,3 +106,31 @@ async def test_filter_by_status(client: GraphQLClient) -> None:
 async def test_bad_cursor_and_page_size_are_validation_errors(client: GraphQLClient) -> None:
     assert await client.error_code(LIST, {"first": 3, "after": "garbage!"}) == "VALIDATION"
     assert await client.error_code(LIST, {"first": 1000}) == "VALIDATION"
+
+
+async def test_pagination_across_concurrent_batches_sees_each_incident_once(
+    client: GraphQLClient,
+) -> None:
+    batches = [[unique("tie") for _ in range(10)] for _ in range(4)]
+    # Concurrent batches share creation times and interleave their ids.
+    await asyncio.gather(
+        *(
+            client.data(INGEST, {"alerts": [{"summary": "x", "service": s} for s in batch]})
+            for batch in batches
+        )
+    )
+    services = {s for batch in batches for s in batch}
+    listed = await client.data("{ services { id name } }")
+    service_ids = [s["id"] for s in listed["services"] if s["name"] in services]
+    seen: list[str] = []
+    after = None
+    while True:
+        data = await client.data(
+            LIST, {"first": 7, "after": after, "filter": {"serviceIds": service_ids}}
+        )
+        seen += [edge["node"]["id"] for edge in data["incidents"]["edges"]]
+        if not data["incidents"]["pageInfo"]["hasNextPage"]:
+            break
+        after = data["incidents"]["pageInfo"]["endCursor"]
+    assert len(seen) == 40
+    assert len(set(seen)) == 40
