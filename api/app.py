@@ -79,15 +79,15 @@ def create_app(
                 {
                     "heartbeats paged": container.heartbeats.page_missed,
                     "stale alerts resolved": container.ingest.resolve_stale,
+                    "interrupted ingests mended": container.ingest.recover_interrupted,
                 },
             )
             await tasks.start()
             stack.push_async_callback(tasks.stop)
-            recovered = await container.ingest.attach_unlinked()
-            if recovered:
-                log.warning(
-                    "attached %d alerts left unattached by an interrupted ingest", recovered
-                )
+            if mended := await container.ingest.recover_interrupted():
+                log.warning("finished the incident writes of %d interrupted ingests", mended)
+            if attached := await container.ingest.attach_unlinked():
+                log.warning("attached %d alerts left without an incident", attached)
             app.state.container = container
             app.state.authenticator = Authenticator(container.users)
             app.state.runtime = Runtime(

@@ -12,6 +12,7 @@ from domain.heartbeat.repository import HeartbeatRepository
 from domain.heartbeat.service import Heartbeats
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
+from domain.ingest.journal import IngestJournal
 from domain.ingest.service import AlertIngestor
 from domain.integration.repository import IntegrationKeyRepository
 from domain.integration.service import IntegrationKeys
@@ -76,6 +77,7 @@ def build_container(
         services=services,
         correlator=correlator,
         noise=noise,
+        journal=IngestJournal(db),
         publisher=publisher,
         clock=clock,
     )

@@ -42,16 +42,20 @@ class AlertRepository:
         cursor = self._alerts.find({"open_key": {"$in": list(keys)}})
         return {doc["open_key"]: Alert.from_document(doc) async for doc in cursor}
 
-    async def record_repeats(self, repeats: dict[str, tuple[int, datetime]]) -> None:
-        """Count repeated sends: alert id -> (times seen again, latest receive time)."""
-        if repeats:
+    async def record_repeats(self, repeats: dict[str, int], seen_at: datetime) -> None:
+        """Count repeated sends: alert id -> times seen again in this batch."""
+        by_times: dict[int, list[str]] = {}
+        for alert_id, times in repeats.items():
+            by_times.setdefault(times, []).append(alert_id)
+        if by_times:
+            # One update per distinct repeat count, not per alert: usually a single one.
             await self._alerts.bulk_write(
                 [
-                    UpdateOne(
-                        {"_id": alert_id},
+                    UpdateMany(
+                        {"_id": {"$in": alert_ids}},
                         {"$inc": {"count": times}, "$max": {"last_seen_ms": to_ms(seen_at)}},
                     )
-                    for alert_id, (times, seen_at) in repeats.items()
+                    for times, alert_ids in by_times.items()
                 ],
                 ordered=False,
             )
@@ -99,6 +103,10 @@ class AlertRepository:
         cursor = self._alerts.find(
             {"service_id": service_id, "status": "firing", "last_seen_ms": {"$lt": to_ms(before)}}
         ).limit(limit)
+        return [Alert.from_document(doc) async for doc in cursor]
+
+    async def of_incident(self, incident_id: str) -> list[Alert]:
+        cursor = self._alerts.find({"incident_id": incident_id})
         return [Alert.from_document(doc) async for doc in cursor]
 
     async def unlinked_firing(self, received_before: datetime, limit: int) -> list[Alert]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from datetime import datetime
 
 from pymongo import ReturnDocument, UpdateOne
+from pymongo.errors import DuplicateKeyError
 
 from domain.incident.model import (
     OPEN_STATUSES,
@@ -43,6 +45,43 @@ class IncidentRepository:
     async def insert_many(self, incidents: list[Incident]) -> None:
         if incidents:
             await self._incidents.insert_many([i.to_document() for i in incidents])
+
+    async def insert_missing(self, incident: Incident) -> None:
+        """Insert unless an incident with this id exists (recovery)."""
+        with contextlib.suppress(DuplicateKeyError):
+            await self._incidents.insert_one(incident.to_document())
+
+    async def recount(self, incident: Incident) -> None:
+        """Overwrite an incident's counts and event-time bounds (recovery)."""
+        doc = incident.to_document()
+        await self._incidents.update_one(
+            {"_id": incident.id},
+            {
+                "$set": {
+                    key: doc[key]
+                    for key in (
+                        "alert_count",
+                        "open_alert_count",
+                        "first_event_ms",
+                        "last_event_ms",
+                        "severity",
+                    )
+                }
+            },
+        )
+
+    async def delete(self, incident_id: str) -> None:
+        await self._incidents.delete_one({"_id": incident_id})
+
+    async def withdraw(self, incident_id: str, alerts: int) -> None:
+        """Uncount alerts; an incident left with none is removed."""
+        after = await self._incidents.find_one_and_update(
+            {"_id": incident_id},
+            {"$inc": {"alert_count": -alerts, "open_alert_count": -alerts}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if after is not None and after["alert_count"] <= 0:
+            await self._incidents.delete_one({"_id": incident_id, "alert_count": {"$lte": 0}})
 
     async def open_for_services(
         self, service_ids: Iterable[str], active_since: datetime

@@ -10,18 +10,17 @@ by :meth:`AlertIngestor.attach_unlinked` at start-up.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from correlation import AlertFacts, Correlator, Decision, OpenIncident
+from correlation import AlertFacts, Correlator, OpenIncident
 from domain.alert.model import (
     MAX_FUTURE_SKEW,
     Alert,
     AlertDraft,
     AlertStatus,
-    Severity,
     fingerprint,
     open_key,
 )
@@ -31,15 +30,16 @@ from domain.clock import Clock
 from domain.errors import BatchTooLargeError, ValidationError
 from domain.events import EventPublisher, IncidentEvent, IncidentEventKind
 from domain.ids import new_id
-from domain.incident.model import Incident, IncidentStatus, TimelineEntry, TimelineKind
+from domain.incident.model import Incident, IncidentStatus
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
+from domain.ingest.in_flight import InFlightKeys
+from domain.ingest.journal import IngestJournal
 from domain.ingest.model import MAX_BATCH, IngestOutcome, IngestOutcomeKind
+from domain.ingest.plan import AttachmentPlan, count_new_incidents, plan_attachment
 from domain.noise.controls import NoiseControls, reshape
 from domain.service.model import Service
 from domain.service.service import ServiceCatalog
-from domain.store.database import Document
-from domain.store.timestamps import to_ms
 
 # An unattached alert younger than this may still be in the hands of the ingest that stored it.
 UNLINKED_GRACE = timedelta(seconds=30)
@@ -55,10 +55,12 @@ class AlertIngestor:
         services: ServiceCatalog,
         correlator: Correlator,
         noise: NoiseControls,
+        journal: IngestJournal,
         publisher: EventPublisher,
         clock: Clock,
     ) -> None:
         self._noise = noise
+        self._journal = journal
         self._alerts = alerts
         self._incidents = incidents
         self._desk = desk
@@ -69,6 +71,7 @@ class AlertIngestor:
         # Reading open incidents and opening new ones must not interleave within a process,
         # or two batches of one service could each open an incident.
         self._correlation_lock = asyncio.Lock()
+        self._in_flight = InFlightKeys()
 
     async def ingest(
         self, principal: Principal, drafts: Sequence[AlertDraft]
@@ -112,26 +115,18 @@ class AlertIngestor:
 
         firing = [i for i, a in enumerate(alerts) if a.status is AlertStatus.FIRING]
         resolving = [i for i, a in enumerate(alerts) if a.status is AlertStatus.RESOLVED]
-        outcome_alerts, kinds = await self._store_firing(alerts, firing, now)
-        lifted = await self._lift_suppressions(alerts, outcome_alerts, kinds)
-        unattached = {
-            a.id: a
-            for a, kind in zip(outcome_alerts, kinds, strict=True)
-            if a is not None
-            and a.incident_id is None
-            and a.suppression is None
-            and (
-                kind is IngestOutcomeKind.CREATED
-                or a.id in lifted
-                or a.received_at < now - UNLINKED_GRACE
-            )
-        }
-        attached = await self._attach(list(unattached.values()), principal.actor, now)
+        outcome_alerts, kinds, plan = await self._store_firing(alerts, firing, principal.actor, now)
         resolved_incidents = await self._resolve(alerts, resolving, outcome_alerts, kinds, now)
 
-        touched = {a.incident_id for a in outcome_alerts if a is not None and a.incident_id}
-        incidents = await self._incidents.by_ids(touched) if touched else {}
-        await self._publish(attached, incidents, now)
+        incidents = plan.incidents_after()
+        unknown = {
+            a.incident_id
+            for a in outcome_alerts
+            if a is not None and a.incident_id and a.incident_id not in incidents
+        }
+        if unknown or resolved_incidents:
+            incidents.update(await self._incidents.by_ids(unknown | resolved_incidents))
+        await self._publish(plan, incidents, now)
         await self._auto_resolve(resolved_incidents, incidents, principal.actor)
         return [
             IngestOutcome(kind, alert, incidents.get(alert.incident_id or "") if alert else None)
@@ -165,14 +160,36 @@ class AlertIngestor:
         return acknowledged
 
     async def attach_unlinked(self, *, actor: str = "system:recovery", limit: int = 1000) -> int:
-        """Attach alerts left unattached by an ingest that died half-way; return how many."""
+        """Attach alerts left without an incident (their suppression was lifted by an
+        ingest that died half-way); return how many."""
         now = self._clock.now()
         orphans = await self._alerts.unlinked_firing(now - UNLINKED_GRACE, limit)
-        attached = await self._attach(orphans, actor, now)
-        if attached.new or attached.grown:
-            ids = {*attached.new, *attached.grown}
-            await self._publish(attached, await self._incidents.by_ids(ids), now)
+        plan, _ = await self._attach([], orphans, actor, now)
+        if not plan.empty:
+            await self._publish(plan, plan.incidents_after(), now)
         return len(orphans)
+
+    async def recover_interrupted(self) -> int:
+        """Finish the incident writes of batches that died half-way: open the incidents
+        their alerts name and recount each from its alerts. Returns the batches mended."""
+        entries = await self._journal.older_than(self._clock.now() - UNLINKED_GRACE)
+        for entry in entries:
+            opened = {incident.id: incident for incident in entry.opened}
+            for incident_id in entry.touched:
+                members = await self._alerts.of_incident(incident_id)
+                if not members:
+                    if incident_id in opened:
+                        await self._incidents.delete(incident_id)
+                    continue
+                if incident_id in opened:
+                    await self._incidents.insert_missing(opened[incident_id])
+                base = opened.get(incident_id) or (await self._incidents.by_ids([incident_id])).get(
+                    incident_id
+                )
+                if base is not None:
+                    await self._incidents.recount(_counted(base, members))
+            await self._journal.end(entry.id)
+        return len(entries)
 
     async def _route(self, bound: Service | None, named: list[str | None]) -> list[Service]:
         """Each alert's service: a rule's route, else the key's service, else its own field.
@@ -193,46 +210,27 @@ class AlertIngestor:
         by_name = await self._services.resolve_names(own)
         return [by_name[name] if name in own else _known(bound) for name in named]
 
-    async def _lift_suppressions(
-        self, alerts: list[Alert], outcome: list[Alert | None], kinds: list[IngestOutcomeKind]
-    ) -> set[str]:
-        """A suppressed alert that fires again once nothing suppresses it any more (the
-        silence expired, the window closed) is lifted, so it now opens or joins an incident."""
-        lifted: dict[str, Alert] = {}
-        for sent, stored, kind in zip(alerts, outcome, kinds, strict=True):
-            if (
-                kind is IngestOutcomeKind.DEDUPLICATED
-                and stored is not None
-                and stored.suppression is not None
-                and sent.suppression is None
-            ):
-                stored.suppression = None
-                lifted[stored.id] = stored
-        await self._alerts.lift_suppression(list(lifted))
-        return set(lifted)
-
     async def _store_firing(
-        self, alerts: list[Alert], firing: list[int], now: datetime
-    ) -> tuple[list[Alert | None], list[IngestOutcomeKind]]:
-        """Insert new firing alerts and count repeats; one outcome slot per input alert."""
+        self, alerts: list[Alert], firing: list[int], actor: str, now: datetime
+    ) -> tuple[list[Alert | None], list[IngestOutcomeKind], AttachmentPlan]:
+        """Store new firing alerts in their incidents and count repeats; one outcome slot
+        per input alert."""
         outcome: list[Alert | None] = [None] * len(alerts)
         kinds = [IngestOutcomeKind.IGNORED] * len(alerts)
         first_of_key: dict[str, int] = {}
         for index in firing:
             first_of_key.setdefault(alerts[index].open_key, index)
-        fresh = [alerts[i] for i in first_of_key.values()]
-        taken = await self._alerts.insert_new(fresh)
-        existing = await self._alerts.firing_by_open_keys(taken) if taken else {}
-        canonical: dict[str, Alert] = {}
-        for key, index in first_of_key.items():
-            if key in existing:
-                canonical[key] = existing[key]
-            elif key not in taken:
-                canonical[key] = alerts[index]
-        repeats: dict[str, tuple[int, datetime]] = {}
+        async with self._in_flight.claim(first_of_key):
+            existing = await self._alerts.firing_by_open_keys(first_of_key)
+            fresh = [alerts[i] for key, i in first_of_key.items() if key not in existing]
+            relink = await self._to_relink(existing, alerts, first_of_key, now)
+            plan, taken = await self._attach(fresh, relink, actor, now)
+        if taken:
+            existing.update(await self._alerts.firing_by_open_keys(taken))
+        repeats: dict[str, int] = {}
         for index in firing:
             key = alerts[index].open_key
-            target = canonical.get(key)
+            target = existing.get(key) or (alerts[first_of_key[key]] if key not in taken else None)
             if target is None:
                 # Taken at insert, resolved before we could read it: the next send opens it anew.
                 continue
@@ -242,82 +240,106 @@ class AlertIngestor:
             if not is_new:
                 target.count += 1
                 target.last_seen_at = now
-                repeats[target.id] = (repeats.get(target.id, (0, now))[0] + 1, now)
-        await self._alerts.record_repeats(repeats)
-        return outcome, kinds
+                repeats[target.id] = repeats.get(target.id, 0) + 1
+        await self._alerts.record_repeats(repeats, now)
+        return outcome, kinds, plan
 
-    async def _attach(self, alerts: list[Alert], actor: str, now: datetime) -> _Attachment:
-        """Correlate alerts, open or grow incidents, and attach the alerts to them."""
-        attachment = _Attachment()
-        if not alerts:
-            return attachment
+    async def _to_relink(
+        self,
+        existing: dict[str, Alert],
+        alerts: list[Alert],
+        first_of_key: dict[str, int],
+        now: datetime,
+    ) -> list[Alert]:
+        """Stored alerts a repeat should (re)attach: suppressed ones that fire again once
+        nothing suppresses them (the silence expired, the window closed), and any left
+        without an incident by an ingest that died half-way."""
+        lifted: list[Alert] = []
+        relink: list[Alert] = []
+        for key, stored in existing.items():
+            sent = alerts[first_of_key[key]]
+            if stored.suppression is not None and sent.suppression is None:
+                stored.suppression = None
+                lifted.append(stored)
+                relink.append(stored)
+            elif (
+                stored.incident_id is None
+                and stored.suppression is None
+                and stored.received_at < now - UNLINKED_GRACE
+            ):
+                relink.append(stored)
+        await self._alerts.lift_suppression([a.id for a in lifted])
+        return relink
+
+    async def _attach(
+        self, fresh: list[Alert], relink: list[Alert], actor: str, now: datetime
+    ) -> tuple[AttachmentPlan, set[str]]:
+        """Attach alerts to incidents: `fresh` ones are stored here, `relink` ones (stored
+        without an incident) are linked.
+
+        Incidents are written first, under the lock, so the next batch correlates against
+        them; the alerts follow outside it. The journal entry spans both writes, so a
+        crash in between is mended from the alerts that were in fact stored. Returns the
+        plan as written and the open keys of fresh alerts a concurrent sender stored first.
+        """
+        attachable = [a for a in fresh if a.suppression is None] + relink
         async with self._correlation_lock:
-            name_of = {a.service_id: a.service for a in alerts}
-            earliest = min(a.occurred_at for a in alerts)
-            open_incidents = await self._incidents.open_for_services(
-                name_of, earliest - self._correlator.lookback
+            plan = await self._plan(attachable, now)
+            entry = (
+                None
+                if plan.empty
+                else await self._journal.begin(plan.new_incidents(), set(plan.members), now)
             )
-            decisions = self._correlator.assign(
-                [_facts(a) for a in alerts],
-                [
-                    OpenIncident(i.id, name_of[i.service_id], i.first_event_at, i.last_event_at)
-                    for i in open_incidents
-                ],
-            )
-            by_id = {a.id: a for a in alerts}
-            groups = _group(decisions)
-            new_incidents = await self._open(groups.new, by_id, now)
-            known = {i.id: i for i in open_incidents}
-            await self._incidents.insert_many(new_incidents)
-            await self._incidents.apply_updates(
-                {
-                    incident_id: _growth(known[incident_id], [by_id[d.alert_id] for d in members])
-                    for incident_id, members in groups.existing.items()
-                }
-            )
-        members_of: dict[str, list[str]] = {
-            incident_id: [d.alert_id for d in members]
-            for incident_id, members in groups.existing.items()
-        }
-        for incident, members in zip(new_incidents, groups.new.values(), strict=True):
-            members_of[incident.id] = [d.alert_id for d in members]
-        await self._alerts.link(members_of)
-        for incident_id, alert_ids in members_of.items():
-            for alert_id in alert_ids:
-                by_id[alert_id].incident_id = incident_id
-        attachment.new = {i.id for i in new_incidents}
-        attachment.grown = set(groups.existing)
-        await self._incidents.add_timeline(
-            _timeline(new_incidents, groups, by_id, members_of, actor, now)
+            await self._incidents.insert_many(plan.new_incidents())
+            await self._incidents.apply_updates(plan.growth())
+        taken = await self._alerts.insert_new(fresh)
+        if taken:
+            await self._withdraw(plan, {a.id for a in fresh if a.open_key in taken})
+        relinked = {a.id for a in relink}
+        await self._alerts.link(
+            {
+                incident_id: [a.id for a in members if a.id in relinked]
+                for incident_id, members in plan.members.items()
+                if any(a.id in relinked for a in members)
+            }
         )
-        return attachment
+        await self._incidents.add_timeline(plan.timeline(actor))
+        if entry is not None:
+            await self._journal.end(entry)
+        return plan, taken
 
-    async def _open(
-        self, new_groups: dict[int, list[Decision]], by_id: dict[str, Alert], now: datetime
-    ) -> list[Incident]:
-        if not new_groups:
-            return []
-        first_number = await self._incidents.allocate_numbers(len(new_groups))
-        incidents = []
-        for offset, members in enumerate(new_groups.values()):
-            group = sorted((by_id[d.alert_id] for d in members), key=lambda a: a.occurred_at)
-            opener = group[0]
-            incidents.append(
-                Incident(
-                    id=new_id(),
-                    number=first_number + offset,
-                    title=opener.summary,
-                    status=IncidentStatus.TRIGGERED,
-                    severity=max((a.severity for a in group), key=lambda s: s.rank),
-                    service_id=opener.service_id,
-                    created_at=now,
-                    first_event_at=opener.occurred_at,
-                    last_event_at=group[-1].occurred_at,
-                    alert_count=len(group),
-                    open_alert_count=len(group),
-                )
-            )
-        return incidents
+    async def _withdraw(self, plan: AttachmentPlan, alert_ids: set[str]) -> None:
+        """Undo the counting of alerts a concurrent sender stored first (a rare race).
+
+        An incident this batch opened may meanwhile have been joined by that other
+        sender, so it goes only if no alert is left counted in it.
+        """
+        before = {i: len(members) for i, members in plan.members.items()}
+        plan.drop(alert_ids)
+        for incident_id, count in before.items():
+            withdrawn = count - len(plan.members.get(incident_id, ()))
+            if withdrawn:
+                await self._incidents.withdraw(incident_id, withdrawn)
+
+    async def _plan(self, alerts: list[Alert], now: datetime) -> AttachmentPlan:
+        """Correlate alerts against the open incidents of their services."""
+        if not alerts:
+            return AttachmentPlan(now=now)
+        name_of = {a.service_id: a.service for a in alerts}
+        earliest = min(a.occurred_at for a in alerts)
+        open_incidents = await self._incidents.open_for_services(
+            name_of, earliest - self._correlator.lookback
+        )
+        decisions = self._correlator.assign(
+            [_facts(a) for a in alerts],
+            [
+                OpenIncident(i.id, name_of[i.service_id], i.first_event_at, i.last_event_at)
+                for i in open_incidents
+            ],
+        )
+        count = count_new_incidents(decisions)
+        first_number = await self._incidents.allocate_numbers(count) if count else 0
+        return plan_attachment(alerts, decisions, open_incidents, first_number, now)
 
     async def _resolve(
         self,
@@ -395,46 +417,24 @@ class AlertIngestor:
                 )
 
     async def _publish(
-        self, attachment: _Attachment, incidents: dict[str, Incident], now: datetime
+        self, plan: AttachmentPlan, incidents: dict[str, Incident], now: datetime
     ) -> None:
+        opened = plan.new_ids
         events = [
             IncidentEvent(
                 kind=IncidentEventKind.CREATED
-                if incident_id in attachment.new
+                if incident_id in opened
                 else IncidentEventKind.ALERT_ADDED,
                 incident_id=incident_id,
                 service_id=incidents[incident_id].service_id,
                 committed_at=now,
                 incident=incidents[incident_id].to_document(),
             )
-            for incident_id in sorted(attachment.new | attachment.grown)
+            for incident_id in sorted(opened | plan.grown_ids)
             if incident_id in incidents
         ]
         if events:
             await self._publisher.publish(events)
-
-
-@dataclass
-class _Attachment:
-    new: set[str] = field(default_factory=set)
-    grown: set[str] = field(default_factory=set)
-
-
-@dataclass
-class _Groups:
-    new: dict[int, list[Decision]] = field(default_factory=dict)
-    existing: dict[str, list[Decision]] = field(default_factory=dict)
-
-
-def _group(decisions: list[Decision]) -> _Groups:
-    groups = _Groups()
-    for decision in decisions:
-        if decision.incident_id is not None:
-            groups.existing.setdefault(decision.incident_id, []).append(decision)
-        else:
-            assert decision.new_incident is not None
-            groups.new.setdefault(decision.new_incident, []).append(decision)
-    return groups
 
 
 def _known(service: Service | None) -> Service:
@@ -479,50 +479,14 @@ def _facts(alert: Alert) -> AlertFacts:
     )
 
 
-def _growth(incident: Incident, joined: list[Alert]) -> Document:
-    update: Document = {
-        "$inc": {"alert_count": len(joined), "open_alert_count": len(joined)},
-        "$max": {"last_event_ms": to_ms(max(a.occurred_at for a in joined))},
-        "$min": {"first_event_ms": to_ms(min(a.occurred_at for a in joined))},
-    }
-    worst: Severity = max((a.severity for a in joined), key=lambda s: s.rank)
-    if worst.rank > incident.severity.rank:
-        update["$set"] = {"severity": worst.value}
-    return update
-
-
-def _timeline(
-    new_incidents: list[Incident],
-    groups: _Groups,
-    by_id: dict[str, Alert],
-    members_of: dict[str, list[str]],
-    actor: str,
-    now: datetime,
-) -> list[TimelineEntry]:
-    entries = [
-        TimelineEntry(
-            id=new_id(),
-            incident_id=incident.id,
-            at=now,
-            kind=TimelineKind.OPENED,
-            actor=actor,
-            message=f"Opened by alert: {incident.title}",
-            details={"alert_ids": members_of[incident.id], "reason": members[0].reason},
-        )
-        for incident, members in zip(new_incidents, groups.new.values(), strict=True)
-    ]
-    for incident_id, members in groups.existing.items():
-        count = len(members)
-        first = by_id[members[0].alert_id]
-        entries.append(
-            TimelineEntry(
-                id=new_id(),
-                incident_id=incident_id,
-                at=now,
-                kind=TimelineKind.ALERTS_ADDED,
-                actor=actor,
-                message=f"{count} alert{'s' if count > 1 else ''} added: {first.summary}",
-                details={"alert_ids": members_of[incident_id], "reason": members[0].reason},
-            )
-        )
-    return entries
+def _counted(incident: Incident, members: list[Alert]) -> Incident:
+    """The incident with counts and bounds taken from its alerts."""
+    moments = [a.occurred_at for a in members]
+    return dataclasses.replace(
+        incident,
+        alert_count=len(members),
+        open_alert_count=sum(1 for a in members if a.status is AlertStatus.FIRING),
+        first_event_at=min(moments),
+        last_event_at=max(moments),
+        severity=max((a.severity for a in members), key=lambda s: s.rank),
+    )

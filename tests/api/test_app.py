@@ -75,3 +75,61 @@ async def test_alerts_left_unattached_by_a_crash_are_attached_at_start(tmp_path:
         )
         assert incident["incident"]["title"] == "stored before the crash"
         assert incident["incident"]["timeline"]["edges"][0]["node"]["actor"] == "system:recovery"
+
+
+async def test_batch_interrupted_before_its_incidents_were_written_is_mended(
+    tmp_path: Path,
+) -> None:
+    """A crash after the alerts were stored (naming their new incident) but before the
+    incident was written: the journal entry lets the next start write and count it."""
+    from domain.incident.model import Incident, IncidentStatus
+    from domain.ingest.journal import IngestJournal
+
+    long_ago = datetime.now(UTC) - timedelta(minutes=5)
+    async with live_server(tmp_path) as first:
+        client = GraphQLClient(first)
+        service = (await client.data(CREATE_SERVICE, {"input": {"name": unique("wal")}}))[
+            "createService"
+        ]
+        planned = Incident(
+            id=new_id(),
+            number=9001,
+            title="half-written",
+            status=IncidentStatus.TRIGGERED,
+            severity=Severity.ERROR,
+            service_id=service["id"],
+            created_at=long_ago,
+            first_event_at=long_ago,
+            last_event_at=long_ago,
+            alert_count=5,
+            open_alert_count=5,
+        )
+        db = first.app.state.runtime.db
+        await IngestJournal(db).begin([planned], {planned.id}, long_ago)
+        for n in range(2):
+            stored = Alert(
+                id=new_id(),
+                service_id=service["id"],
+                service=service["name"],
+                source="api",
+                summary="half-written",
+                description="",
+                severity=Severity.CRITICAL,
+                labels={},
+                dedup_key=f"wal-{n}",
+                occurred_at=long_ago + timedelta(seconds=n),
+                received_at=long_ago,
+                status=AlertStatus.FIRING,
+                count=1,
+                first_seen_at=long_ago,
+                last_seen_at=long_ago,
+                resolved_at=None,
+                incident_id=planned.id,
+            )
+            await db["alerts"].insert_one(stored.to_document())
+    async with live_server(tmp_path) as second:
+        incident = (await GraphQLClient(second).data(INCIDENT, {"id": planned.id}))["incident"]
+        assert incident["alertCount"] == 2, "counted from the alerts actually stored"
+        assert incident["openAlertCount"] == 2
+        assert incident["severity"] == "CRITICAL"
+        assert await second.stored("ingest_journal", {}) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.api.queries import CREATE_KEY, CREATE_SERVICE, INCIDENT, INGEST
@@ -211,3 +212,21 @@ async def test_links_must_be_http_urls(client: GraphQLClient) -> None:
     )
     assert body["errors"][0]["extensions"]["code"] == "VALIDATION"
     assert body["errors"][0]["extensions"]["field"].startswith("alerts[0].links")
+
+
+async def test_concurrent_senders_of_one_new_alert_store_it_once(client: GraphQLClient) -> None:
+    service = unique("race")
+    batches = [[alert(service, "same", dedupKey="k")] for _ in range(6)]
+    results = await asyncio.gather(*(ingest(client, batch) for batch in batches))
+    ids = {r[0]["alert"]["id"] for r in results}
+    assert len(ids) == 1
+    final = await ingest(client, [alert(service, "same", dedupKey="k")])
+    assert final[0]["alert"]["count"] == 7
+    incident = (await client.data(INCIDENT, {"id": final[0]["incident"]["id"]}))["incident"]
+    assert incident["alertCount"] == 1
+    assert incident["openAlertCount"] == 1
+    listed = await client.data(
+        "query($f: IncidentFilter) { incidents(first: 10, filter: $f) { edges { node { id } } } }",
+        {"f": {"serviceIds": [incident["service"]["id"]]}},
+    )
+    assert len(listed["incidents"]["edges"]) == 1, "no empty incident left behind"

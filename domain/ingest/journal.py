@@ -1,0 +1,54 @@
+"""A write-ahead note for each batch that attaches alerts to incidents.
+
+Alerts are stored with their incident already named, then the incidents are
+written. A note written before and deleted after tells a later start-up which
+incidents a crash may have left unwritten or miscounted, so they can be
+recounted from their alerts (`AlertIngestor.recover_interrupted`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.ids import new_id
+from domain.incident.model import Incident
+from domain.store.database import Database, Document
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    id: str
+    at: datetime
+    opened: list[Incident]
+    touched: list[str]
+
+
+class IngestJournal:
+    def __init__(self, db: Database) -> None:
+        self._entries = db["ingest_journal"]
+
+    async def begin(self, opened: list[Incident], touched: set[str], at: datetime) -> str:
+        entry: Document = {
+            "_id": new_id(),
+            "at": at,
+            "opened": [incident.to_document() for incident in opened],
+            "touched": sorted(touched),
+        }
+        await self._entries.insert_one(entry)
+        return str(entry["_id"])
+
+    async def end(self, entry_id: str) -> None:
+        await self._entries.delete_one({"_id": entry_id})
+
+    async def older_than(self, moment: datetime) -> list[JournalEntry]:
+        cursor = self._entries.find({"at": {"$lt": moment}})
+        return [
+            JournalEntry(
+                id=doc["_id"],
+                at=doc["at"],
+                opened=[Incident.from_document(d) for d in doc["opened"]],
+                touched=list(doc["touched"]),
+            )
+            async for doc in cursor
+        ]
