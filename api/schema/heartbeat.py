@@ -56,6 +56,11 @@ class HeartbeatInput:
     service_id: strawberry.ID
     interval_seconds: int
 
+    def to_draft(self) -> model.HeartbeatDraft:
+        return model.HeartbeatDraft(
+            name=self.name, service_id=self.service_id, interval_s=self.interval_seconds
+        )
+
 
 @strawberry.input(description="Fields left out stay as they are. Names never change.")
 class UpdateServiceInput:
@@ -97,13 +102,18 @@ class HeartbeatMutation:
         self, info: strawberry.Info, input: HeartbeatInput
     ) -> CreatedHeartbeat:
         context = context_of(info)
-        issued = await context.container.heartbeats.create(
-            context.principal,
-            model.HeartbeatDraft(
-                name=input.name, service_id=input.service_id, interval_s=input.interval_seconds
-            ),
-        )
+        issued = await context.container.heartbeats.create(context.principal, input.to_draft())
         return CreatedHeartbeat.from_domain(issued)
+
+    @strawberry.mutation
+    async def update_heartbeat(
+        self, info: strawberry.Info, id: strawberry.ID, input: HeartbeatInput
+    ) -> Heartbeat:
+        context = context_of(info)
+        heartbeat = await context.container.heartbeats.update(
+            context.principal, id, input.to_draft()
+        )
+        return Heartbeat.from_domain(heartbeat)
 
     @strawberry.mutation
     async def delete_heartbeat(self, info: strawberry.Info, id: strawberry.ID) -> bool:

@@ -7,6 +7,7 @@ and with it the incident once nothing else fires.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from domain.alert.model import AlertDraft, AlertStatus, Severity
@@ -63,6 +64,19 @@ class Heartbeats:
         )
         await self._repository.insert(heartbeat)
         return IssuedHeartbeat(heartbeat, secret)
+
+    async def update(
+        self, principal: Principal, heartbeat_id: str, draft: HeartbeatDraft
+    ) -> Heartbeat:
+        """Rename, move or re-time a heartbeat; its ping URL and state stay."""
+        principal.require(Action.CONFIGURE)
+        await self._services.get(principal, draft.service_id)
+        current = await self._repository.get(heartbeat_id)
+        updated = dataclasses.replace(
+            current, name=draft.name, service_id=draft.service_id, interval_s=draft.interval_s
+        )
+        await self._repository.replace(updated)
+        return updated
 
     async def delete(self, principal: Principal, heartbeat_id: str) -> None:
         principal.require(Action.CONFIGURE)

@@ -87,6 +87,33 @@ async def test_heartbeat_that_keeps_pinging_pages_nobody(
     assert await incidents_of(client, service["id"]) == []
 
 
+async def test_heartbeat_can_be_updated_and_deleted(client: GraphQLClient) -> None:
+    service = (await client.data(CREATE_SERVICE, {"input": {"name": unique("hbu")}}))[
+        "createService"
+    ]
+    created = (
+        await client.data(
+            CREATE_HEARTBEAT,
+            {"input": {"name": "old", "serviceId": service["id"], "intervalSeconds": 60}},
+        )
+    )["createHeartbeat"]
+    hid = created["heartbeat"]["id"]
+    updated = (
+        await client.data(
+            """mutation($id: ID!, $input: HeartbeatInput!) {
+                 updateHeartbeat(id: $id, input: $input) { name intervalSeconds } }""",
+            {
+                "id": hid,
+                "input": {"name": "new", "serviceId": service["id"], "intervalSeconds": 120},
+            },
+        )
+    )["updateHeartbeat"]
+    assert updated == {"name": "new", "intervalSeconds": 120}
+    await client.data("mutation($id: ID!) { deleteHeartbeat(id: $id) }", {"id": hid})
+    listed = await client.data("{ heartbeats { id } }")
+    assert hid not in [h["id"] for h in listed["heartbeats"]]
+
+
 async def test_heartbeat_interval_is_validated(client: GraphQLClient) -> None:
     service = (await client.data(CREATE_SERVICE, {"input": {"name": unique("hb")}}))[
         "createService"
