@@ -16,6 +16,7 @@ import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from operator import mul
 
 from correlation.bursts import BurstDetector
 from correlation.features import FEATURES, LOCALITY_LABELS, AlertContext, FeatureBuilder
@@ -246,9 +247,7 @@ class CorrelationEngine:
         weights, bias = self._weights, self._bias
         for incident in candidates:
             row = self.features.row(context, incident, incident.id == newest)
-            z = bias
-            for w, x in zip(weights, row, strict=True):
-                z += w * x
+            z = bias + sum(map(mul, weights, row))
             if z > best_z:
                 best, best_z, best_row = incident, z, row
         seen = observation(context)

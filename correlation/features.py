@@ -57,7 +57,7 @@ _SIZE_SCALE = math.log1p(1000.0)
 _SERVICE_FADE = 300.0
 _MEMO_LIMIT = 200_000
 _RECENT_TEMPLATES = 8
-_BURST_FADE = 300.0
+_BURST_FADE = 450.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,16 +171,42 @@ class FeatureBuilder:
         """
         same = topology = cooc = 0.0
         at = alert.at
-        closeness = self._closeness
-        for service, (last, _) in incident.services.items():
-            recency = math.exp(-abs(at - last) / _SERVICE_FADE)
-            if service == alert.service:
-                same = recency
+        services = incident.services
+        own = services.get(alert.service)
+        if own is not None:
+            same = math.exp(-abs(at - own[0]) / _SERVICE_FADE)
+        for service, related, together in self._related_in(alert, incident):
+            known = services.get(service)
+            if known is None:
                 continue
-            related, together = closeness(alert, service)
-            topology = max(topology, related * recency)
-            cooc = max(cooc, together * recency)
+            recency = math.exp(-abs(at - known[0]) / _SERVICE_FADE)
+            if related * recency > topology:
+                topology = related * recency
+            if together * recency > cooc:
+                cooc = together * recency
         return same, topology, cooc
+
+    def _related_in(
+        self, alert: AlertContext, incident: IncidentState
+    ) -> tuple[tuple[str, float, float], ...]:
+        """The incident's other services with any closeness to the alert's, memoised per
+        incident until it gains a service (most pairs have none, so most rows skip the loop)."""
+        memo = incident.service_memo if self.exclude is None else None
+        if memo is not None:
+            known = memo.get(alert.service)
+            if known is not None:
+                return known
+        found = []
+        for service in incident.services:
+            if service == alert.service:
+                continue
+            related, together = self._closeness(alert, service)
+            if related > 0.0 or together > 0.0:
+                found.append((service, related, together))
+        result = tuple(found)
+        if memo is not None:
+            memo[alert.service] = result
+        return result
 
     def _closeness(self, alert: AlertContext, service: str) -> tuple[float, float]:
         key = (alert.service, service)

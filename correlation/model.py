@@ -34,7 +34,9 @@ class Horizons:
 
 
 # Priors for a system with no reviewed history: close in time, on the same or a
-# neighbouring service, or the same kind of alert again.
+# neighbouring service, or the same kind of alert again; during a burst of alerts,
+# the incident the burst opened, never one from before it. Conservative on purpose:
+# time alone (another service, no topology, no burst) is not enough to join.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "gap_30s": 2.0,
     "gap_5m": 1.0,
@@ -51,8 +53,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "size": 0.0,
     "newest": 0.5,
     "solo": -2.0,
+    "burst": 4.0,
+    "superseded": -6.0,
 }
-DEFAULT_BIAS = -3.5
+DEFAULT_BIAS = -4.5
 
 
 @dataclass(frozen=True, slots=True)

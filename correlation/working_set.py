@@ -48,6 +48,8 @@ class IncidentState:
     members: OrderedDict[str, Observation] = field(default_factory=OrderedDict)
     # Feature parts that depend only on the alert's template; cleared when templates change.
     template_memo: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # Services related to an alert's service, by that service; cleared when services change.
+    service_memo: dict[str, tuple[tuple[str, float, float], ...]] = field(default_factory=dict)
 
     def add(self, seen: Observation) -> tuple[str | None, tuple[str, int] | None]:
         """Take an alert in; return the service and kind it forgot to make room, if any."""
@@ -58,6 +60,8 @@ class IncidentState:
             self.last_alert = seen.alert_id
         if seen.template not in self.templates:
             self.template_memo.clear()
+        if seen.service not in self.services:
+            self.service_memo.clear()
         dropped_service = _put(self.services, seen.service, (seen.at, seen.alert_id), MAX_KINDS)
         dropped_kind = _put(
             self.kinds, (seen.service, seen.template), (seen.at, seen.alert_id), MAX_KINDS
@@ -123,6 +127,9 @@ class WorkingSet:
         incident = IncidentState(incident_id, seen.at, seen.at)
         self._by_activity[incident_id] = incident
         self.add(incident, seen)
+        # Past the bound, the least recently active others leave now, not at the next alert.
+        while len(self._by_activity) > self.max_open:
+            self.remove(next(iter(self._by_activity)))
         return incident
 
     def add(self, incident: IncidentState, seen: Observation) -> None:
