@@ -20,15 +20,19 @@ from api.health import healthz
 from api.heartbeat import ping
 from api.schema.schema import schema
 from api.webhooks import webhook_routes
-from correlation import TimeWindowCorrelator
+from correlation import Correlator, TimeWindowCorrelator
+from correlation.engine import CorrelationEngine
+from correlation.learned import LearnedCorrelator
+from correlation.topology import Topology
 from domain.clock import SystemClock
+from domain.service.repository import ServiceRepository
 from domain.store.database import Database, connect
 from domain.store.embedded import EmbeddedStore
 from domain.store.indexes import ensure_indexes
 from notifications.hub import LiveHub
 from notifications.publisher import BroadcastPublisher
 from vigil.background import PeriodicTasks
-from vigil.settings import Environment, Settings
+from vigil.settings import CorrelationEngineKind, Environment, Settings
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +74,10 @@ def create_app(
                 db,
                 publisher=BroadcastPublisher(broadcast),
                 hub=hub,
-                correlator=TimeWindowCorrelator(settings.correlation_window),
+                correlator=await _correlator(settings, db),
                 clock=SystemClock(),
             )
+            await container.ingest.warm_correlator()
             await _ensure_admin(container, settings)
             tasks = PeriodicTasks(
                 settings.worker_interval_s,
@@ -109,6 +114,20 @@ def create_app(
         ],
         lifespan=lifespan,
     )
+
+
+async def _correlator(settings: Settings, db: Database) -> Correlator:
+    if settings.correlation_engine is CorrelationEngineKind.WINDOW:
+        return TimeWindowCorrelator(settings.correlation_window)
+    # The topology is read at start-up: services registered later count from the next.
+    services = await ServiceRepository(db).all()
+    topology = Topology.from_dict(
+        {
+            "nodes": [s.name for s in services],
+            "edges": [[s.name, callee] for s in services for callee in s.depends_on],
+        }
+    )
+    return LearnedCorrelator(CorrelationEngine(topology=topology))
 
 
 async def _ensure_admin(container: Container, settings: Settings) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -48,9 +48,25 @@ class Decision:
 
 
 class Correlator(Protocol):
+    """What the domain asks, within one lock per process: `assign`, then `bind` each
+    incident opened, then the writes."""
+
     @property
     def lookback(self) -> timedelta:
         """How far before a batch's earliest alert an open incident can still be joined."""
+        ...
+
+    @property
+    def across_services(self) -> bool:
+        """Whether open incidents of every service are candidates, not only the alert's."""
+        ...
+
+    def restore(self, assigned: Iterable[tuple[AlertFacts, str]]) -> None:
+        """Recent stored alerts with their incidents, at start-up (stateful engines)."""
+        ...
+
+    def bind(self, new_incident: int, incident_id: str) -> None:
+        """The id a `new_incident` of the last `assign` was stored under."""
         ...
 
     def assign(

@@ -7,7 +7,7 @@ opens a new incident. A stand-in until the learned engine replaces it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +32,16 @@ class TimeWindowCorrelator:
     @property
     def lookback(self) -> timedelta:
         return self._window
+
+    @property
+    def across_services(self) -> bool:
+        return False
+
+    def restore(self, assigned: Iterable[tuple[AlertFacts, str]]) -> None:
+        """Stateless: open incidents come from the store with every batch."""
+
+    def bind(self, new_incident: int, incident_id: str) -> None:
+        """Stateless: nothing to remember."""
 
     def assign(
         self, alerts: Sequence[AlertFacts], open_incidents: Sequence[OpenIncident]

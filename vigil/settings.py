@@ -8,8 +8,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from domain.errors import ValidationError
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class CorrelationEngineKind(StrEnum):
+    WINDOW = "window"
+    """Same service, within the correlation window of event time."""
+    LEARNED = "learned"
+    """The learned engine of `correlation/`, with the services' topology."""
 
 
 class Environment(StrEnum):
@@ -32,6 +42,7 @@ class Settings:
     broadcast_url: str = "memory://"
     admin_token: str | None = None
     correlation_window: timedelta = timedelta(minutes=5)
+    correlation_engine: CorrelationEngineKind = CorrelationEngineKind.WINDOW
     environment: Environment = Environment.DEVELOPMENT
     log_level: str = "INFO"
     worker_interval_s: int = 5
@@ -88,6 +99,12 @@ class Settings:
                     high=86400,
                 )
             ),
+            correlation_engine=_choice(
+                get("CORRELATION_ENGINE"),
+                "VIGIL_CORRELATION_ENGINE",
+                CorrelationEngineKind,
+                defaults.correlation_engine,
+            ),
             environment=_choice(get("ENV"), "VIGIL_ENV", Environment, defaults.environment),
             log_level=_log_level(get("LOG_LEVEL") or defaults.log_level),
             worker_interval_s=_integer(
@@ -112,9 +129,7 @@ def _integer(raw: str | None, name: str, default: int, *, low: int, high: int) -
     return value
 
 
-def _choice(
-    raw: str | None, name: str, kind: type[Environment], default: Environment
-) -> Environment:
+def _choice(raw: str | None, name: str, kind: type[E], default: E) -> E:
     if raw is None:
         return default
     try:

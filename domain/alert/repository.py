@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pymongo import UpdateMany, UpdateOne
 from pymongo.errors import BulkWriteError
@@ -102,6 +102,17 @@ class AlertRepository:
     ) -> list[Alert]:
         cursor = self._alerts.find(
             {"service_id": service_id, "status": "firing", "last_seen_ms": {"$lt": to_ms(before)}}
+        ).limit(limit)
+        return [Alert.from_document(doc) async for doc in cursor]
+
+    async def recent_attached(self, span: timedelta, limit: int) -> list[Alert]:
+        """Alerts with an incident whose event time is within `span` of the latest one."""
+        latest = await self._alerts.find_one({}, sort=[("_id", -1)])
+        if latest is None:
+            return []
+        since = latest["occurred_at"] - span
+        cursor = self._alerts.find(
+            {"occurred_at": {"$gte": since}, "incident_id": {"$ne": None}}
         ).limit(limit)
         return [Alert.from_document(doc) async for doc in cursor]
 

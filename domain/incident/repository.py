@@ -83,17 +83,18 @@ class IncidentRepository:
         if after is not None and after["alert_count"] <= 0:
             await self._incidents.delete_one({"_id": incident_id, "alert_count": {"$lte": 0}})
 
-    async def open_for_services(
-        self, service_ids: Iterable[str], active_since: datetime
+    async def open_since(
+        self, active_since: datetime, service_ids: Iterable[str] | None
     ) -> list[Incident]:
-        cursor = self._incidents.find(
-            {
-                "service_id": {"$in": list(service_ids)},
-                "status": {"$in": OPEN_STATUSES},
-                "last_event_ms": {"$gte": to_ms(active_since)},
-            }
-        )
-        return [Incident.from_document(doc) async for doc in cursor]
+        """Open incidents with an alert at or after `active_since` (event time), of the
+        given services or of all."""
+        query: Document = {
+            "status": {"$in": OPEN_STATUSES},
+            "last_event_ms": {"$gte": to_ms(active_since)},
+        }
+        if service_ids is not None:
+            query["service_id"] = {"$in": list(service_ids)}
+        return [Incident.from_document(doc) async for doc in self._incidents.find(query)]
 
     async def apply_updates(self, updates: dict[str, Document]) -> None:
         """Incident id -> MongoDB update document, in one round trip."""

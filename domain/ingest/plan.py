@@ -30,6 +30,8 @@ class AttachmentPlan:
     members: dict[str, list[Alert]] = field(default_factory=dict)
     """Incident id -> the alerts of this batch joining it."""
     reasons: dict[str, str] = field(default_factory=dict)
+    groups: dict[int, str] = field(default_factory=dict)
+    """The correlator's new-incident number -> the id the incident gets."""
 
     @property
     def empty(self) -> bool:
@@ -128,17 +130,18 @@ def plan_attachment(
     """The plan for these decisions; sets each alert's `incident_id` in memory."""
     plan = AttachmentPlan(now=now)
     known = {incident.id: incident for incident in open_incidents}
-    new_ids: dict[int, str] = {}
     for alert, decision in zip(alerts, decisions, strict=True):
         if decision.incident_id is not None:
             incident_id = decision.incident_id
             plan.existing[incident_id] = known[incident_id]
         else:
             assert decision.new_incident is not None
-            if decision.new_incident not in new_ids:
-                new_ids[decision.new_incident] = new_id()
-                plan.opened[new_ids[decision.new_incident]] = first_number + len(new_ids) - 1
-            incident_id = new_ids[decision.new_incident]
+            if decision.new_incident not in plan.groups:
+                plan.groups[decision.new_incident] = new_id()
+                plan.opened[plan.groups[decision.new_incident]] = (
+                    first_number + len(plan.groups) - 1
+                )
+            incident_id = plan.groups[decision.new_incident]
         alert.incident_id = incident_id
         plan.members.setdefault(incident_id, []).append(alert)
         plan.reasons.setdefault(incident_id, decision.reason)

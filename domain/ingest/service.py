@@ -159,6 +159,12 @@ class AlertIngestor:
                 acknowledged.append(incident_id)
         return acknowledged
 
+    async def warm_correlator(self, limit: int = 50_000) -> int:
+        """Give a stateful correlator the recent alerts and their incidents (start-up)."""
+        recent = await self._alerts.recent_attached(self._correlator.lookback, limit)
+        self._correlator.restore((_facts(a), a.incident_id) for a in recent if a.incident_id)
+        return len(recent)
+
     async def attach_unlinked(self, *, actor: str = "system:recovery", limit: int = 1000) -> int:
         """Attach alerts left without an incident (their suppression was lifted by an
         ingest that died half-way); return how many."""
@@ -326,20 +332,25 @@ class AlertIngestor:
         if not alerts:
             return AttachmentPlan(now=now)
         name_of = {a.service_id: a.service for a in alerts}
-        earliest = min(a.occurred_at for a in alerts)
-        open_incidents = await self._incidents.open_for_services(
-            name_of, earliest - self._correlator.lookback
+        since = min(a.occurred_at for a in alerts) - self._correlator.lookback
+        open_incidents = await self._incidents.open_since(
+            since, None if self._correlator.across_services else set(name_of)
         )
         decisions = self._correlator.assign(
             [_facts(a) for a in alerts],
             [
-                OpenIncident(i.id, name_of[i.service_id], i.first_event_at, i.last_event_at)
+                OpenIncident(
+                    i.id, name_of.get(i.service_id, i.service_id), i.first_event_at, i.last_event_at
+                )
                 for i in open_incidents
             ],
         )
         count = count_new_incidents(decisions)
         first_number = await self._incidents.allocate_numbers(count) if count else 0
-        return plan_attachment(alerts, decisions, open_incidents, first_number, now)
+        plan = plan_attachment(alerts, decisions, open_incidents, first_number, now)
+        for group, incident_id in plan.groups.items():
+            self._correlator.bind(group, incident_id)
+        return plan
 
     async def _resolve(
         self,

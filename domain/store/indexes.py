@@ -31,6 +31,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel(
             [("service_id", ASCENDING), ("status", ASCENDING), ("last_event_ms", ASCENDING)]
         ),
+        IndexModel([("status", ASCENDING), ("last_event_ms", ASCENDING)]),
     ],
     "heartbeats": [
         IndexModel([("secret_hash", ASCENDING)], unique=True),
