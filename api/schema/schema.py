@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
@@ -29,6 +30,14 @@ MAX_TOKENS = 5000
 """Documents only: 1,000 alerts go in variables, not inline."""
 
 
+# The limiters build a new rule class each time they are made, which would make every
+# request's rules look new to the validation cache: build the rules once.
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
+
 class VigilSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -43,8 +52,7 @@ schema = VigilSchema(
     types=[ErrorCode],
     config=StrawberryConfig(scalar_map=SCALARS, sort_schema=True),
     extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         # Monitors send the same few documents over and over: validate each once.
         lambda: ValidationCache(maxsize=256),

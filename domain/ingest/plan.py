@@ -124,7 +124,7 @@ def plan_attachment(
     alerts: list[Alert],
     decisions: list[Decision],
     open_incidents: list[Incident],
-    first_number: int,
+    numbers: list[int],
     now: datetime,
 ) -> AttachmentPlan:
     """The plan for these decisions; sets each alert's `incident_id` in memory."""
@@ -138,9 +138,7 @@ def plan_attachment(
             assert decision.new_incident is not None
             if decision.new_incident not in plan.groups:
                 plan.groups[decision.new_incident] = new_id()
-                plan.opened[plan.groups[decision.new_incident]] = (
-                    first_number + len(plan.groups) - 1
-                )
+                plan.opened[plan.groups[decision.new_incident]] = numbers[len(plan.groups) - 1]
             incident_id = plan.groups[decision.new_incident]
         alert.incident_id = incident_id
         plan.members.setdefault(incident_id, []).append(alert)

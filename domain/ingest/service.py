@@ -31,6 +31,7 @@ from domain.errors import BatchTooLargeError, ValidationError
 from domain.events import EventPublisher, IncidentEvent, IncidentEventKind
 from domain.ids import new_id
 from domain.incident.model import Incident, IncidentStatus
+from domain.incident.numbers import IncidentNumbers
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
 from domain.ingest.in_flight import InFlightKeys
@@ -71,6 +72,7 @@ class AlertIngestor:
         # Reading open incidents and opening new ones must not interleave within a process,
         # or two batches of one service could each open an incident.
         self._correlation_lock = asyncio.Lock()
+        self._numbers = IncidentNumbers(incidents)
         self._in_flight = InFlightKeys()
 
     async def ingest(
@@ -126,7 +128,7 @@ class AlertIngestor:
         }
         if unknown or resolved_incidents:
             incidents.update(await self._incidents.by_ids(unknown | resolved_incidents))
-        await self._publish(plan, incidents, now)
+        await self._publish(plan, incidents)
         await self._auto_resolve(resolved_incidents, incidents, principal.actor)
         return [
             IngestOutcome(kind, alert, incidents.get(alert.incident_id or "") if alert else None)
@@ -172,7 +174,7 @@ class AlertIngestor:
         orphans = await self._alerts.unlinked_firing(now - UNLINKED_GRACE, limit)
         plan, _ = await self._attach([], orphans, actor, now)
         if not plan.empty:
-            await self._publish(plan, plan.incidents_after(), now)
+            await self._publish(plan, plan.incidents_after())
         return len(orphans)
 
     async def recover_interrupted(self) -> int:
@@ -226,17 +228,31 @@ class AlertIngestor:
         first_of_key: dict[str, int] = {}
         for index in firing:
             first_of_key.setdefault(alerts[index].open_key, index)
-        async with self._in_flight.claim(first_of_key):
-            existing = await self._alerts.firing_by_open_keys(first_of_key)
-            fresh = [alerts[i] for key, i in first_of_key.items() if key not in existing]
+        owned, borrowed = self._in_flight.claim(first_of_key)
+        try:
+            existing = await self._alerts.firing_by_open_keys(owned)
+            fresh = [alerts[first_of_key[key]] for key in owned if key not in existing]
             relink = await self._to_relink(existing, alerts, first_of_key, now)
             plan, taken = await self._attach(fresh, relink, actor, now)
-        if taken:
-            existing.update(await self._alerts.firing_by_open_keys(taken))
+            if taken:
+                existing.update(await self._alerts.firing_by_open_keys(taken))
+            self._in_flight.announce(
+                {
+                    key: existing.get(key) or alerts[first_of_key[key]]
+                    for key in owned
+                    if key in existing or key not in taken
+                }
+            )
+        finally:
+            self._in_flight.release(owned)
+        if borrowed:
+            existing.update(await self._borrow(borrowed))
         repeats: dict[str, int] = {}
         for index in firing:
             key = alerts[index].open_key
-            target = existing.get(key) or (alerts[first_of_key[key]] if key not in taken else None)
+            target = existing.get(key) or (
+                alerts[first_of_key[key]] if key in owned and key not in taken else None
+            )
             if target is None:
                 # Taken at insert, resolved before we could read it: the next send opens it anew.
                 continue
@@ -249,6 +265,18 @@ class AlertIngestor:
                 repeats[target.id] = repeats.get(target.id, 0) + 1
         await self._alerts.record_repeats(repeats, now)
         return outcome, kinds, plan
+
+    async def _borrow(self, borrowed: dict[str, asyncio.Future[Alert | None]]) -> dict[str, Alert]:
+        """The alerts other batches of this process stored for keys this batch also sent."""
+        found: dict[str, Alert] = {}
+        for key, future in borrowed.items():
+            alert = await future
+            if alert is not None:
+                found[key] = alert
+        missing = set(borrowed) - set(found)
+        if missing:  # the owner failed: whatever is stored now is the answer
+            found.update(await self._alerts.firing_by_open_keys(missing))
+        return found
 
     async def _to_relink(
         self,
@@ -278,7 +306,11 @@ class AlertIngestor:
         return relink
 
     async def _attach(
-        self, fresh: list[Alert], relink: list[Alert], actor: str, now: datetime
+        self,
+        fresh: list[Alert],
+        relink: list[Alert],
+        actor: str,
+        now: datetime,
     ) -> tuple[AttachmentPlan, set[str]]:
         """Attach alerts to incidents: `fresh` ones are stored here, `relink` ones (stored
         without an incident) are linked.
@@ -345,9 +377,8 @@ class AlertIngestor:
                 for i in open_incidents
             ],
         )
-        count = count_new_incidents(decisions)
-        first_number = await self._incidents.allocate_numbers(count) if count else 0
-        plan = plan_attachment(alerts, decisions, open_incidents, first_number, now)
+        numbers = await self._numbers.take(count_new_incidents(decisions))
+        plan = plan_attachment(alerts, decisions, open_incidents, numbers, now)
         for group, incident_id in plan.groups.items():
             self._correlator.bind(group, incident_id)
         return plan
@@ -427,9 +458,7 @@ class AlertIngestor:
                     incident_id, IncidentStatus.RESOLVED, actor
                 )
 
-    async def _publish(
-        self, plan: AttachmentPlan, incidents: dict[str, Incident], now: datetime
-    ) -> None:
+    async def _publish(self, plan: AttachmentPlan, incidents: dict[str, Incident]) -> None:
         opened = plan.new_ids
         events = [
             IncidentEvent(
@@ -438,7 +467,7 @@ class AlertIngestor:
                 else IncidentEventKind.ALERT_ADDED,
                 incident_id=incident_id,
                 service_id=incidents[incident_id].service_id,
-                committed_at=now,
+                committed_at=self._clock.now(),
                 incident=incidents[incident_id].to_document(),
             )
             for incident_id in sorted(opened | plan.grown_ids)
