@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import json
 import os
 import secrets
 import shutil
@@ -24,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -90,6 +91,29 @@ def run_main(main: Coroutine[Any, Any, T]) -> T:
         return asyncio.run(guarded())
     except asyncio.CancelledError:
         raise KeyboardInterrupt from None
+
+
+def report(
+    script: str,
+    main: Coroutine[Any, Any, dict[str, Any]],
+    summary: Callable[[dict[str, Any]], str],
+    *,
+    as_json: bool,
+) -> int:
+    """Run a benchmark and print its result (one JSON object, or the summary); exit code."""
+    try:
+        result = run_main(main)
+    except BenchError as exc:
+        print(f"{script}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{script}: interrupted", file=sys.stderr)
+        return 130
+    if as_json:
+        print(json.dumps({k: v for k, v in result.items() if not k.startswith("_")}))
+    else:
+        print(summary(result))
+    return 0
 
 
 def die_with_parent() -> None:

@@ -39,7 +39,7 @@ from _server import (
     median,
     note,
     percentile,
-    run_main,
+    report,
     warn_if_busy,
 )
 from websockets.asyncio.client import ClientConnection, connect
@@ -519,19 +519,8 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:  # Ctrl-C reaches the whole process group; the parent reports
             return 130
         return 0
-    try:
-        result = run_main(main_async(args))
-    except BenchError as exc:
-        print(f"bench/fanout.py: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("bench/fanout.py: interrupted", file=sys.stderr)
-        return 130
-    if args.json:
-        print(json.dumps({k: v for k, v in result.items() if not k.startswith("_")}))
-    else:
-        print(summary(result))
-    return 0
+    exit_code: int = report("bench/fanout.py", main_async(args), summary, as_json=args.json)
+    return exit_code
 
 
 if __name__ == "__main__":

@@ -38,8 +38,8 @@ from _server import (
     median,
     note,
     percentile,
+    report,
     resolve_stream,
-    run_main,
     warn_if_busy,
 )
 from pymongo import AsyncMongoClient
@@ -445,19 +445,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        result = run_main(main_async(args))
-    except BenchError as exc:
-        print(f"bench/ingest.py: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("bench/ingest.py: interrupted", file=sys.stderr)
-        return 130
-    if args.json:
-        print(json.dumps({k: v for k, v in result.items() if not k.startswith("_")}))
-    else:
-        print(summary(result))
-    return 0
+    exit_code: int = report("bench/ingest.py", main_async(args), summary, as_json=args.json)
+    return exit_code
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +28,8 @@ from starlette.applications import Starlette
 from websockets.typing import Subprotocol
 
 from api.app import create_app
+from domain.alert.model import Alert, AlertStatus, Severity
+from domain.ids import new_id
 from domain.store.embedded import free_loopback_port
 from vigil.settings import Settings
 
@@ -219,3 +222,35 @@ async def subscribe(
         # a short pause makes "subscribe, then act" ordering deterministic.
         await asyncio.sleep(0.2)
         yield subscription
+
+
+def stored_alert(
+    *,
+    service_id: str,
+    service: str,
+    at: datetime,
+    dedup_key: str,
+    summary: str = "stored alert",
+    severity: Severity = Severity.ERROR,
+    incident_id: str | None = None,
+) -> Alert:
+    """A firing alert as the store holds it, for tests that write the store directly."""
+    return Alert(
+        id=new_id(),
+        service_id=service_id,
+        service=service,
+        source="api",
+        summary=summary,
+        description="",
+        severity=severity,
+        labels={},
+        dedup_key=dedup_key,
+        occurred_at=at,
+        received_at=at,
+        status=AlertStatus.FIRING,
+        count=1,
+        first_seen_at=at,
+        last_seen_at=at,
+        resolved_at=None,
+        incident_id=incident_id,
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from correlation import Decision
-from domain.alert.model import Alert, Severity
+from domain.alert.model import Alert, worst
 from domain.ids import new_id
 from domain.incident.model import Incident, IncidentStatus, TimelineEntry, TimelineKind
 from domain.store.database import Document
@@ -75,7 +75,7 @@ class AttachmentPlan:
                 open_alert_count=before.open_alert_count + len(joined),
                 first_event_at=min(before.first_event_at, *(a.occurred_at for a in joined)),
                 last_event_at=max(before.last_event_at, *(a.occurred_at for a in joined)),
-                severity=_worst([before.severity, *(a.severity for a in joined)]),
+                severity=worst([before.severity, *(a.severity for a in joined)]),
             )
         return after
 
@@ -110,7 +110,7 @@ class AttachmentPlan:
             number=self.opened[incident_id],
             title=group[0].summary,
             status=IncidentStatus.TRIGGERED,
-            severity=_worst([a.severity for a in group]),
+            severity=worst([a.severity for a in group]),
             service_id=group[0].service_id,
             created_at=self.now,
             first_event_at=group[0].occurred_at,
@@ -150,17 +150,13 @@ def count_new_incidents(decisions: list[Decision]) -> int:
     return len({d.new_incident for d in decisions if d.new_incident is not None})
 
 
-def _worst(severities: list[Severity]) -> Severity:
-    return max(severities, key=lambda s: s.rank)
-
-
 def _growth(incident: Incident, joined: list[Alert]) -> Document:
     update: Document = {
         "$inc": {"alert_count": len(joined), "open_alert_count": len(joined)},
         "$max": {"last_event_ms": to_ms(max(a.occurred_at for a in joined))},
         "$min": {"first_event_ms": to_ms(min(a.occurred_at for a in joined))},
     }
-    worst = _worst([a.severity for a in joined])
-    if worst.rank > incident.severity.rank:
-        update["$set"] = {"severity": worst.value}
+    joined_worst = worst(a.severity for a in joined)
+    if joined_worst.rank > incident.severity.rank:
+        update["$set"] = {"severity": joined_worst.value}
     return update

@@ -23,6 +23,7 @@ from domain.alert.model import (
     AlertStatus,
     fingerprint,
     open_key,
+    worst,
 )
 from domain.alert.repository import AlertRepository
 from domain.auth import Action, Principal
@@ -323,12 +324,11 @@ class AlertIngestor:
         attachable = [a for a in fresh if a.suppression is None] + relink
         async with self._correlation_lock:
             plan = await self._plan(attachable, now)
+            opened = plan.new_incidents()
             entry = (
-                None
-                if plan.empty
-                else await self._journal.begin(plan.new_incidents(), set(plan.members), now)
+                None if plan.empty else await self._journal.begin(opened, set(plan.members), now)
             )
-            await self._incidents.insert_many(plan.new_incidents())
+            await self._incidents.insert_many(opened)
             await self._incidents.apply_updates(plan.growth())
         taken = await self._alerts.insert_new(fresh)
         if taken:
@@ -528,5 +528,5 @@ def _counted(incident: Incident, members: list[Alert]) -> Incident:
         open_alert_count=sum(1 for a in members if a.status is AlertStatus.FIRING),
         first_event_at=min(moments),
         last_event_at=max(moments),
-        severity=max((a.severity for a in members), key=lambda s: s.rank),
+        severity=worst(a.severity for a in members),
     )

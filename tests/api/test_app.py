@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from domain.alert.model import Alert, AlertStatus, Severity
+from domain.alert.model import Severity
 from domain.ids import new_id
 from domain.store.embedded import free_loopback_port
 from tests.api.queries import CREATE_SERVICE, INCIDENT
-from tests.support import ADMIN_TOKEN, GraphQLClient, live_server, unique
+from tests.support import ADMIN_TOKEN, GraphQLClient, live_server, stored_alert, unique
 from vigil.settings import Settings
 
 
@@ -47,24 +47,12 @@ async def test_alerts_left_unattached_by_a_crash_are_attached_at_start(tmp_path:
             "createService"
         ]
         long_ago = datetime.now(UTC) - timedelta(minutes=5)
-        orphan = Alert(
-            id=new_id(),
+        orphan = stored_alert(
             service_id=service["id"],
             service=service["name"],
-            source="api",
-            summary="stored before the crash",
-            description="",
-            severity=Severity.ERROR,
-            labels={},
+            at=long_ago,
             dedup_key="orphan",
-            occurred_at=long_ago,
-            received_at=long_ago,
-            status=AlertStatus.FIRING,
-            count=1,
-            first_seen_at=long_ago,
-            last_seen_at=long_ago,
-            resolved_at=None,
-            incident_id=None,
+            summary="stored before the crash",
         )
         await first.app.state.runtime.db["alerts"].insert_one(orphan.to_document())
     async with live_server(tmp_path) as second:
@@ -107,25 +95,16 @@ async def test_batch_interrupted_before_its_incidents_were_written_is_mended(
         db = first.app.state.runtime.db
         await IngestJournal(db).begin([planned], {planned.id}, long_ago)
         for n in range(2):
-            stored = Alert(
-                id=new_id(),
+            stored = stored_alert(
                 service_id=service["id"],
                 service=service["name"],
-                source="api",
-                summary="half-written",
-                description="",
-                severity=Severity.CRITICAL,
-                labels={},
+                at=long_ago,
                 dedup_key=f"wal-{n}",
-                occurred_at=long_ago + timedelta(seconds=n),
-                received_at=long_ago,
-                status=AlertStatus.FIRING,
-                count=1,
-                first_seen_at=long_ago,
-                last_seen_at=long_ago,
-                resolved_at=None,
+                summary="half-written",
+                severity=Severity.CRITICAL,
                 incident_id=planned.id,
             )
+            stored.occurred_at = long_ago + timedelta(seconds=n)
             await db["alerts"].insert_one(stored.to_document())
     async with live_server(tmp_path) as second:
         incident = (await GraphQLClient(second).data(INCIDENT, {"id": planned.id}))["incident"]

@@ -5,32 +5,17 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from domain.alert.model import Alert, AlertStatus, Severity
+from domain.alert.model import Alert
 from domain.ingest.in_flight import InFlightKeys
+from tests.support import stored_alert
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 
 
 def stored(alert_id: str) -> Alert:
-    return Alert(
-        id=alert_id,
-        service_id="s",
-        service="svc",
-        source="api",
-        summary="x",
-        description="",
-        severity=Severity.ERROR,
-        labels={},
-        dedup_key="k",
-        occurred_at=NOW,
-        received_at=NOW,
-        status=AlertStatus.FIRING,
-        count=1,
-        first_seen_at=NOW,
-        last_seen_at=NOW,
-        resolved_at=None,
-        incident_id=None,
-    )
+    alert = stored_alert(service_id="s", service="svc", at=NOW, dedup_key="k")
+    alert.id = alert_id
+    return alert
 
 
 async def test_first_batch_owns_a_key_and_the_next_borrows_it() -> None:
