@@ -18,6 +18,7 @@ from api.container import Container, build_container
 from api.graphql_view import VigilGraphQL
 from api.health import healthz
 from api.heartbeat import ping
+from api.jobs import background_jobs
 from api.schema.schema import schema
 from api.webhooks import webhook_routes
 from correlation import Correlator, TimeWindowCorrelator
@@ -79,14 +80,7 @@ def create_app(
             )
             await container.ingest.warm_correlator()
             await _ensure_admin(container, settings)
-            tasks = PeriodicTasks(
-                settings.worker_interval_s,
-                {
-                    "heartbeats paged": container.heartbeats.page_missed,
-                    "stale alerts resolved": container.ingest.resolve_stale,
-                    "interrupted ingests mended": container.ingest.recover_interrupted,
-                },
-            )
+            tasks = PeriodicTasks(settings.worker_interval_s, background_jobs(container))
             await tasks.start()
             stack.push_async_callback(tasks.stop)
             if mended := await container.ingest.recover_interrupted():
