@@ -6,44 +6,24 @@ import contextlib
 import logging
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
-from broadcaster import Broadcast
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 from starlette.routing import Route, WebSocketRoute
 
+from api.ack_link import ack_link_routes
 from api.auth import Authenticator
-from api.container import Container, build_container
+from api.calendar import calendar_routes
+from api.container import Container
 from api.graphql_view import VigilGraphQL
 from api.health import healthz
 from api.heartbeat import ping
-from api.jobs import background_jobs
+from api.runtime import start_runtime
 from api.schema.schema import schema
 from api.webhooks import webhook_routes
-from correlation import Correlator, TimeWindowCorrelator
-from correlation.engine import CorrelationEngine
-from correlation.learned import LearnedCorrelator
-from correlation.topology import Topology
-from domain.clock import SystemClock
-from domain.service.repository import ServiceRepository
-from domain.store.database import Database, connect
-from domain.store.embedded import EmbeddedStore
-from domain.store.indexes import ensure_indexes
-from notifications.hub import LiveHub
-from notifications.publisher import BroadcastPublisher
-from vigil.background import PeriodicTasks
-from vigil.settings import CorrelationEngineKind, Environment, Settings
+from vigil.settings import Environment, Settings
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Runtime:
-    db: Database
-    container: Container
-    embedded: bool
-    tasks: PeriodicTasks
 
 
 def create_app(
@@ -54,44 +34,11 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
-            uri = settings.mongodb_uri
-            if uri is None:
-                embedded = EmbeddedStore(settings.data_dir)
-                uri = await embedded.start()
-                stack.push_async_callback(embedded.stop)
-            client = connect(uri, listeners=command_listeners)
-            stack.push_async_callback(client.close)
-            db = client[settings.database]
-            await ensure_indexes(db)
-
-            broadcast = Broadcast(settings.broadcast_url)
-            await broadcast.connect()
-            stack.push_async_callback(broadcast.disconnect)
-            hub = LiveHub(broadcast)
-            await hub.start()
-            stack.push_async_callback(hub.stop)
-
-            container = build_container(
-                db,
-                publisher=BroadcastPublisher(broadcast),
-                hub=hub,
-                correlator=await _correlator(settings, db),
-                clock=SystemClock(),
-            )
-            await container.ingest.warm_correlator()
-            await _ensure_admin(container, settings)
-            tasks = PeriodicTasks(settings.worker_interval_s, background_jobs(container))
-            await tasks.start()
-            stack.push_async_callback(tasks.stop)
-            if mended := await container.ingest.recover_interrupted():
-                log.warning("finished the incident writes of %d interrupted ingests", mended)
-            if attached := await container.ingest.attach_unlinked():
-                log.warning("attached %d alerts left without an incident", attached)
-            app.state.container = container
-            app.state.authenticator = Authenticator(container.users)
-            app.state.runtime = Runtime(
-                db=db, container=container, embedded=settings.mongodb_uri is None, tasks=tasks
-            )
+            runtime = await start_runtime(settings, stack, command_listeners=command_listeners)
+            await _ensure_admin(runtime.container, settings)
+            app.state.container = runtime.container
+            app.state.authenticator = Authenticator(runtime.container.users)
+            app.state.runtime = runtime
             yield
 
     graphql = VigilGraphQL(
@@ -105,23 +52,11 @@ def create_app(
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
             *webhook_routes(),
+            *calendar_routes(),
+            *ack_link_routes(),
         ],
         lifespan=lifespan,
     )
-
-
-async def _correlator(settings: Settings, db: Database) -> Correlator:
-    if settings.correlation_engine is CorrelationEngineKind.WINDOW:
-        return TimeWindowCorrelator(settings.correlation_window)
-    # The topology is read at start-up: services registered later count from the next.
-    services = await ServiceRepository(db).all()
-    topology = Topology.from_dict(
-        {
-            "nodes": [s.name for s in services],
-            "edges": [[s.name, callee] for s in services for callee in s.depends_on],
-        }
-    )
-    return LearnedCorrelator(CorrelationEngine(topology=topology))
 
 
 async def _ensure_admin(container: Container, settings: Settings) -> None:

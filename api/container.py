@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from correlation import Correlator
 from domain.alert.repository import AlertRepository
+from domain.calendar.repository import CalendarFeedRepository
+from domain.calendar.service import CalendarFeeds
 from domain.clock import Clock
+from domain.correlation.assembly import CorrelationSurface, build_correlation
+from domain.correlation.settings import DEFAULT_SETTINGS, CorrelationSettings
+from domain.escalation.assembly import Escalation, build_escalation
 from domain.events import EventPublisher
 from domain.heartbeat.repository import HeartbeatRepository
 from domain.heartbeat.service import Heartbeats
@@ -21,6 +27,8 @@ from domain.maintenance.service import MaintenanceWindows
 from domain.noise.controls import NoiseControls
 from domain.rules.model import EventRule
 from domain.rules.service import EventRules
+from domain.schedule.repository import ScheduleRepository
+from domain.schedule.service import Schedules
 from domain.service.repository import ServiceRepository
 from domain.service.service import ServiceCatalog
 from domain.silence.model import Silence
@@ -29,6 +37,8 @@ from domain.store.database import Database
 from domain.store.documents import DocumentRepository
 from domain.user.repository import UserRepository
 from domain.user.service import UserDirectory
+from notifications.assembly import Notifications, build_notifications
+from notifications.config import NotificationConfig
 from notifications.hub import LiveHub
 
 
@@ -43,6 +53,11 @@ class Container:
     maintenance: MaintenanceWindows
     rules: EventRules
     heartbeats: Heartbeats
+    schedules: Schedules
+    calendar_feeds: CalendarFeeds
+    notifications: Notifications
+    escalation: Escalation
+    correlation: CorrelationSurface
     hub: LiveHub
     clock: Clock
 
@@ -54,7 +69,14 @@ def build_container(
     hub: LiveHub,
     correlator: Correlator,
     clock: Clock,
+    notification_config: NotificationConfig | None = None,
+    correlation_defaults: CorrelationSettings = DEFAULT_SETTINGS,
+    correlation_retrain_every: timedelta = timedelta(hours=24),
 ) -> Container:
+    # Every use case announces through this publisher, so escalation starts and stops
+    # with the incidents' events and the ingest path stays as it is.
+    escalation = build_escalation(db, publisher=publisher, clock=clock)
+    publisher = escalation.publisher
     alerts = AlertRepository(db)
     incidents = IncidentRepository(db)
     key_repository = IntegrationKeyRepository(db)
@@ -81,6 +103,12 @@ def build_container(
         publisher=publisher,
         clock=clock,
     )
+    user_repository = UserRepository(db)
+    schedule_repository = ScheduleRepository(db)
+    notifications = build_notifications(
+        db, desk=desk, config=notification_config or NotificationConfig(), clock=clock
+    )
+    escalation.pages.deliver_through(notifications.pager)
     return Container(
         services=services,
         integration_keys=IntegrationKeys(repository=key_repository, services=services, clock=clock),
@@ -94,6 +122,23 @@ def build_container(
         rules=EventRules(repository=rule_repository, noise=noise, clock=clock),
         heartbeats=Heartbeats(
             repository=HeartbeatRepository(db), services=services, ingest=ingest, clock=clock
+        ),
+        schedules=Schedules(repository=schedule_repository, users=user_repository, clock=clock),
+        calendar_feeds=CalendarFeeds(
+            repository=CalendarFeedRepository(db),
+            schedules=schedule_repository,
+            users=user_repository,
+            clock=clock,
+        ),
+        notifications=notifications,
+        escalation=escalation,
+        correlation=build_correlation(
+            db,
+            correlator=correlator,
+            publisher=publisher,
+            clock=clock,
+            defaults=correlation_defaults,
+            retrain_every=correlation_retrain_every,
         ),
         hub=hub,
         clock=clock,

@@ -24,13 +24,21 @@ class Context:
         self._auth_error: VigilError | None = None
         # Set by the websocket handler from the connection_init payload.
         self.connection_params: dict[str, Any] | None = None
-        self.loaders = Loaders(container, lambda: self.principal)
+        self._loaders: Loaders | None = None
 
     @property
     def principal(self) -> Principal:
         if self._principal is None:
             raise self._auth_error or UnauthenticatedError("No credentials were sent.")
         return self._principal
+
+    @property
+    def audience(self) -> str:
+        """Callers who are shown the same data: today every reader sees every incident, so
+        the kind of caller and its role. Subscribers of one audience share the execution of
+        each live event (api/schema/shared_execution.py)."""
+        principal = self.principal
+        return f"{principal.kind}:{principal.role}"
 
     def authenticate(self, principal: Principal) -> None:
         self._principal, self._auth_error = principal, None
@@ -39,6 +47,12 @@ class Context:
         """Remember why credentials failed; raised when a resolver asks who is calling."""
         self._principal, self._auth_error = None, error
 
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            self._loaders = Loaders(self.container, lambda: self.principal)
+        return self._loaders
+
     def refresh_loaders(self) -> None:
         """Drop cached loads: a websocket's context lives across many events."""
-        self.loaders = Loaders(self.container, lambda: self.principal)
+        self._loaders = None

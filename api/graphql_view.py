@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -11,10 +13,23 @@ from strawberry.exceptions import ConnectionRejectionError
 from api.auth import Authenticator
 from api.container import Container
 from api.context import Context
+from api.schema.shared_execution import SharedEncodings
 from domain.errors import VigilError
 
 
 class VigilGraphQL(GraphQL[Context, None]):
+    _encodings = SharedEncodings()
+
+    def encode_json(self, data: object) -> str | bytes:
+        # A subscription's next message: the same payload goes to many subscribers.
+        if isinstance(data, dict) and data.get("type") == "next":
+            payload = data["payload"]
+            if payload.keys() == {"data"}:
+                shared = self._encodings.encode(payload["data"])
+                operation = json.dumps(data["id"])
+                return f'{{"id":{operation},"type":"next","payload":{{"data":{shared}}}}}'
+        return super().encode_json(data)
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -37,7 +37,9 @@ class Decision:
     """Join an existing incident, or open a new one.
 
     Exactly one of ``incident_id`` and ``new_incident`` is set. Alerts with the
-    same ``new_incident`` number open one incident together.
+    same ``new_incident`` number open one incident together. The explanation
+    (``linked_alert_id``, ``signals``) is what an analyst sees; correlators that
+    cannot say more leave the defaults.
     """
 
     alert_id: str
@@ -45,6 +47,12 @@ class Decision:
     new_incident: int | None
     score: float
     reason: str
+    linked_alert_id: str | None = None
+    """The alert of the joined incident this one is most plainly tied to."""
+    signals: Mapping[str, float] = field(default_factory=dict)
+    """Signal name -> what it added to the decision, strongest first."""
+    engine: str = ""
+    model_version: int | None = None
 
 
 class Correlator(Protocol):
@@ -73,4 +81,12 @@ class Correlator(Protocol):
         self, alerts: Sequence[AlertFacts], open_incidents: Sequence[OpenIncident]
     ) -> list[Decision]:
         """One decision per alert, in the order given."""
+        ...
+
+    def merge(self, into: str, others: Iterable[str]) -> None:
+        """People merged incidents ``others`` into ``into``."""
+        ...
+
+    def split(self, incident_id: str, alert_ids: Collection[str], new_incident_id: str) -> None:
+        """People moved ``alert_ids`` out of an incident into a new one."""
         ...

@@ -7,7 +7,7 @@ opens a new incident. A stand-in until the learned engine replaces it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +21,11 @@ class _Candidate:
     last_event_at: datetime
     incident_id: str | None
     new_incident: int | None
+    # Known only for alerts of this batch: stored incidents arrive without their alerts.
+    last_alert_id: str | None = None
+
+
+ENGINE = "window"
 
 
 class TimeWindowCorrelator:
@@ -43,6 +48,12 @@ class TimeWindowCorrelator:
     def bind(self, new_incident: int, incident_id: str) -> None:
         """Stateless: nothing to remember."""
 
+    def merge(self, into: str, others: Iterable[str]) -> None:
+        """Stateless: the store's incidents already say it."""
+
+    def split(self, incident_id: str, alert_ids: Collection[str], new_incident_id: str) -> None:
+        """Stateless: the store's incidents already say it."""
+
     def assign(
         self, alerts: Sequence[AlertFacts], open_incidents: Sequence[OpenIncident]
     ) -> list[Decision]:
@@ -62,7 +73,9 @@ class TimeWindowCorrelator:
         for alert in sorted(alerts, key=lambda a: a.occurred_at):
             best, gap = self._nearest(by_service.get(alert.service, ()), alert.occurred_at)
             if best is None:
-                best = _Candidate(alert.service, alert.occurred_at, alert.occurred_at, None, opened)
+                best = _Candidate(
+                    alert.service, alert.occurred_at, alert.occurred_at, None, opened, alert.id
+                )
                 opened += 1
                 by_service.setdefault(alert.service, []).append(best)
                 decisions[alert.id] = Decision(
@@ -72,18 +85,23 @@ class TimeWindowCorrelator:
                     1.0,
                     f"no open incident of '{alert.service}' within "
                     f"{self._window.total_seconds():.0f} s",
+                    engine=ENGINE,
                 )
                 continue
             best.first_event_at = min(best.first_event_at, alert.occurred_at)
             best.last_event_at = max(best.last_event_at, alert.occurred_at)
-            score = 1.0 - gap / self._window
+            linked, best.last_alert_id = best.last_alert_id, alert.id
+            score = round(1.0 - gap / self._window, 4)
             decisions[alert.id] = Decision(
                 alert.id,
                 best.incident_id,
                 best.new_incident,
-                round(score, 4),
+                score,
                 f"same service '{alert.service}', {gap.total_seconds():.0f} s from its "
                 "nearest alert",
+                linked_alert_id=linked,
+                signals={"same_service": 1.0, "time_window": score},
+                engine=ENGINE,
             )
         return [decisions[alert.id] for alert in alerts]
 

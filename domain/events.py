@@ -17,9 +17,18 @@ class IncidentEventKind(StrEnum):
     ACKNOWLEDGED = "ACKNOWLEDGED"
     RESOLVED = "RESOLVED"
     NOTE_ADDED = "NOTE_ADDED"
+    MERGED = "MERGED"
+    SPLIT = "SPLIT"
+    PAGED = "PAGED"
+    """An escalation step paged its people."""
+    ESCALATED = "ESCALATED"
+    """Escalated by hand, or a step skipped because nobody was on call."""
+    REASSIGNED = "REASSIGNED"
 
 
-@dataclass(frozen=True, slots=True)
+# Weak references let subscribers share the work done once per event
+# (api/schema/shared_execution.py).
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class IncidentEvent:
     kind: IncidentEventKind
     incident_id: str

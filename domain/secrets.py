@@ -15,6 +15,7 @@ class SecretKind(StrEnum):
     API_TOKEN = "vgl_"
     INTEGRATION_KEY = "vik_"
     HEARTBEAT = "vhb_"
+    CALENDAR_FEED = "vcf_"
 
 
 def generate_secret(kind: SecretKind) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
-# Integration keys in webhook URLs and heartbeat ping secrets are credentials.
-_SECRET_IN_PATH = re.compile(r"^(/(?:webhooks/[a-z0-9-]+|heartbeat))/[^/?]+")
+# Integration keys in webhook URLs, heartbeat ping and calendar feed secrets are credentials.
+_SECRET_IN_PATH = re.compile(r"^(/(?:webhooks/[a-z0-9-]+|heartbeat|calendar))/[^/?]+")
 
 
 def redact_path(path: str) -> str:

@@ -26,6 +26,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", help="Overrides VIGIL_HOST.")
     serve.add_argument("--port", type=int, help="Overrides VIGIL_PORT.")
 
+    commands.add_parser(
+        "worker",
+        help="Run the background jobs and escalation without serving HTTP "
+        "(needs VIGIL_MONGODB_URI).",
+    )
+
     export = commands.add_parser("export-schema", help="Write the GraphQL SDL.")
     export.add_argument("--output", type=Path, default=SCHEMA_PATH)
     export.add_argument(
@@ -47,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(Settings.from_env(os.environ), host=args.host, port=args.port)
+        if args.command == "worker":
+            from vigil.worker import run_worker
+
+            return run_worker(Settings.from_env(os.environ))
         return _export_schema(args.output, check=args.check)
     except VigilError as exc:
         print(f"vigil: {exc.message}\n  hint: {exc.suggestion}", file=sys.stderr)

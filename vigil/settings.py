@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
 from domain.errors import ValidationError
+from notifications.config import NotificationConfig, SmtpConfig
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -43,10 +44,15 @@ class Settings:
     admin_token: str | None = None
     correlation_window: timedelta = timedelta(minutes=5)
     correlation_engine: CorrelationEngineKind = CorrelationEngineKind.WINDOW
+    correlation_retrain_hours: int = 24
+    """How often the correlation model is retrained from reviewed incidents."""
     environment: Environment = Environment.DEVELOPMENT
     log_level: str = "INFO"
     worker_interval_s: int = 5
     """How often heartbeats and alert timeouts are checked."""
+    escalation_tick_s: float = 1.0
+    """How often due escalation steps are looked for: how late a step may fire."""
+    notifications: NotificationConfig = field(default_factory=NotificationConfig)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -105,6 +111,13 @@ class Settings:
                 CorrelationEngineKind,
                 defaults.correlation_engine,
             ),
+            correlation_retrain_hours=_integer(
+                get("CORRELATION_RETRAIN_HOURS"),
+                "VIGIL_CORRELATION_RETRAIN_HOURS",
+                defaults.correlation_retrain_hours,
+                low=1,
+                high=24 * 365,
+            ),
             environment=_choice(get("ENV"), "VIGIL_ENV", Environment, defaults.environment),
             log_level=_log_level(get("LOG_LEVEL") or defaults.log_level),
             worker_interval_s=_integer(
@@ -114,6 +127,14 @@ class Settings:
                 low=1,
                 high=300,
             ),
+            escalation_tick_s=_seconds(
+                get("ESCALATION_TICK_SECONDS"),
+                "VIGIL_ESCALATION_TICK_SECONDS",
+                defaults.escalation_tick_s,
+                low=0.1,
+                high=60,
+            ),
+            notifications=_notifications(get),
         )
 
 
@@ -126,6 +147,18 @@ def _integer(raw: str | None, name: str, default: int, *, low: int, high: int) -
         raise ConfigError(f"{name} must be a whole number, got {raw!r}.", field=name) from None
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, got {value}.", field=name)
+    return value
+
+
+def _seconds(raw: str | None, name: str, default: float, *, low: float, high: float) -> float:
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}.", field=name) from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low:g} and {high:g}, got {raw}.", field=name)
     return value
 
 
@@ -147,3 +180,64 @@ def _log_level(raw: str) -> str:
             field="VIGIL_LOG_LEVEL",
         )
     return level
+
+
+def _notifications(get: Callable[[str], str | None]) -> NotificationConfig:
+    defaults = NotificationConfig()
+    public_url = (get("PUBLIC_URL") or defaults.public_url).rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", public_url):
+        raise ConfigError(
+            f"VIGIL_PUBLIC_URL must be an http(s) URL, got {public_url!r}.",
+            suggestion="Use the address people open Vigil at, such as https://vigil.example.com.",
+            field="VIGIL_PUBLIC_URL",
+        )
+    secret_key = get("SECRET_KEY")
+    if secret_key is not None and len(secret_key) < 32:
+        raise ConfigError(
+            "VIGIL_SECRET_KEY must be at least 32 characters long.",
+            suggestion="Generate one: python -c 'import secrets; print(secrets.token_hex(32))'",
+            field="VIGIL_SECRET_KEY",
+        )
+    sms_url = get("SMS_GATEWAY_URL")
+    if sms_url is not None and not re.fullmatch(r"https?://\S+", sms_url):
+        raise ConfigError(
+            f"VIGIL_SMS_GATEWAY_URL must be an http(s) URL, got {sms_url!r}.",
+            field="VIGIL_SMS_GATEWAY_URL",
+        )
+    smtp = defaults.smtp
+    starttls = (get("SMTP_STARTTLS") or str(smtp.starttls)).lower()
+    if starttls not in {"true", "false", "1", "0", "yes", "no"}:
+        raise ConfigError(
+            f"VIGIL_SMTP_STARTTLS must be true or false, got {starttls!r}.",
+            field="VIGIL_SMTP_STARTTLS",
+        )
+    return NotificationConfig(
+        public_url=public_url,
+        secret_key=secret_key,
+        smtp=SmtpConfig(
+            host=get("SMTP_HOST") or smtp.host,
+            port=_integer(get("SMTP_PORT"), "VIGIL_SMTP_PORT", smtp.port, low=1, high=65535),
+            username=get("SMTP_USERNAME"),
+            password=get("SMTP_PASSWORD"),
+            sender=get("SMTP_FROM") or smtp.sender,
+            starttls=starttls in {"true", "1", "yes"},
+        ),
+        sms_gateway_url=sms_url,
+        sms_gateway_token=get("SMS_GATEWAY_TOKEN"),
+        max_attempts=_integer(
+            get("NOTIFY_MAX_ATTEMPTS"),
+            "VIGIL_NOTIFY_MAX_ATTEMPTS",
+            defaults.max_attempts,
+            low=1,
+            high=20,
+        ),
+        backoff=timedelta(
+            seconds=_integer(
+                get("NOTIFY_BACKOFF_SECONDS"),
+                "VIGIL_NOTIFY_BACKOFF_SECONDS",
+                int(defaults.backoff.total_seconds()),
+                low=1,
+                high=3600,
+            )
+        ),
+    )

@@ -10,10 +10,12 @@ which says so (STORE_UNAVAILABLE) so clients know to retry.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from graphql import GraphQLError
 from pymongo.errors import ConnectionFailure
 from strawberry.extensions import MaskErrors
+from strawberry.types.execution import StreamExecutionResult
 
 from domain.errors import ErrorCode, StoreUnavailableError, VigilError
 
@@ -57,6 +59,15 @@ class ErrorPresentation(MaskErrors):
             "suggestion": VigilError.default_suggestion,
         }
         return masked
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        # Each live event goes to every subscriber; most carry no errors, and the base
+        # class's structural type check per result was a visible share of a fan-out.
+        if getattr(result, "errors", None):
+            yield from super().on_stream_result(result)
+        else:
+            self._stream_result_processed = True
+            yield None
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = super()._process_errors(errors)

@@ -73,6 +73,10 @@ class UpdateServiceInput:
         default=None, description="Resolve alerts not seen again for this long."
     )
     clear_alert_timeout: bool = False
+    escalation_policy_id: strawberry.ID | None = None
+    clear_escalation_policy: bool = strawberry.field(
+        default=False, description="Page nobody for its incidents from now on."
+    )
 
     def to_domain(self) -> ServiceChanges:
         return ServiceChanges(
@@ -81,6 +85,8 @@ class UpdateServiceInput:
             auto_resolve=self.auto_resolve,
             alert_timeout_s=self.alert_timeout_seconds,
             clear_alert_timeout=self.clear_alert_timeout,
+            escalation_policy_id=self.escalation_policy_id,
+            clear_escalation_policy=self.clear_escalation_policy,
         )
 
 
@@ -126,5 +132,9 @@ class HeartbeatMutation:
         self, info: strawberry.Info, id: strawberry.ID, input: UpdateServiceInput
     ) -> Service:
         context = context_of(info)
+        if input.escalation_policy_id is not None:
+            await context.container.escalation.policies.require_exists(
+                context.principal, input.escalation_policy_id, field="escalationPolicyId"
+            )
         service = await context.container.services.update(context.principal, id, input.to_domain())
         return Service.from_domain(service)

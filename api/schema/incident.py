@@ -7,12 +7,14 @@ resolvers that go through the request's DataLoaders.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from api.schema.access import context_of
+from api.schema.contact import Notification
 from api.schema.enums import AlertStatus, IncidentStatus, Severity, TimelineKind
+from api.schema.explanation import AlertCorrelation
 from api.schema.pagination import Connection, connection
 from api.schema.scalars import JSONObject, Labels
 from api.schema.service import Service
@@ -21,6 +23,9 @@ from domain.errors import NotFoundError
 from domain.incident import model as incident_model
 from domain.noise.model import SuppressionKind
 from domain.store.pagination import DEFAULT_PAGE_SIZE
+
+if TYPE_CHECKING:
+    from api.schema.escalation import Escalation
 
 
 async def _service(info: strawberry.Info, service_id: str) -> Service:
@@ -67,6 +72,9 @@ class Alert:
     suppression: Suppression | None = strawberry.field(
         description="Set when a rule, silence or maintenance window kept it out of incidents."
     )
+    correlation: AlertCorrelation | None = strawberry.field(
+        description="Why it is in its incident, as decided when it arrived."
+    )
 
     @strawberry.field
     async def service(self, info: strawberry.Info) -> Service:
@@ -107,6 +115,9 @@ class Alert:
                 name=alert.suppression.name,
             )
             if alert.suppression
+            else None,
+            correlation=AlertCorrelation.from_domain(alert.correlation)
+            if alert.correlation
             else None,
         )
 
@@ -170,6 +181,22 @@ class Incident:
     ) -> Connection[TimelineEntry]:
         page = await context_of(info).loaders.timeline_page.load((self.id, first, after))
         return connection(page, TimelineEntry.from_domain)
+
+    @strawberry.field(description="Where its escalation stands; null if it never escalated.")
+    async def escalation(
+        self, info: strawberry.Info
+    ) -> Annotated[Escalation, strawberry.lazy("api.schema.escalation")] | None:
+        from api.schema.escalation import escalation_of
+
+        return await escalation_of(info, self.id)
+
+    @strawberry.field(description="Every page sent (or tried) about it, with delivery logs.")
+    async def notifications(self, info: strawberry.Info) -> list[Notification]:
+        context = context_of(info)
+        entries = await context.container.notifications.center.of_incident(
+            context.principal, self.id
+        )
+        return [Notification.from_domain(e) for e in entries]
 
     @classmethod
     def from_domain(cls, incident: incident_model.Incident) -> Incident:

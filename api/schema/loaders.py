@@ -27,6 +27,7 @@ class Loaders:
         self.incident = DataLoader[str, Incident | None](self._load_incidents)
         self.alert_page = DataLoader[PageKey, Page[Alert]](self._load_alert_pages)
         self.timeline_page = DataLoader[PageKey, Page[TimelineEntry]](self._load_timeline_pages)
+        self.alert = DataLoader[str, Alert | None](self._load_alerts)
 
     async def _load_services(self, ids: list[str]) -> list[Service | None]:
         found = await self._container.services.by_ids(self._principal(), ids)
@@ -34,6 +35,10 @@ class Loaders:
 
     async def _load_incidents(self, ids: list[str]) -> list[Incident | None]:
         found = await self._container.incidents.by_ids(self._principal(), ids)
+        return [found.get(i) for i in ids]
+
+    async def _load_alerts(self, ids: list[str]) -> list[Alert | None]:
+        found = await self._container.correlation.insights.alerts(self._principal(), ids)
         return [found.get(i) for i in ids]
 
     async def _load_alert_pages(self, keys: list[PageKey]) -> list[Page[Alert]]:

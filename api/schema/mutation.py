@@ -26,6 +26,10 @@ class Mutation:
     @strawberry.mutation
     async def create_service(self, info: strawberry.Info, input: CreateServiceInput) -> Service:
         context = context_of(info)
+        if input.escalation_policy_id is not None:
+            await context.container.escalation.policies.require_exists(
+                context.principal, input.escalation_policy_id, field="escalationPolicyId"
+            )
         service = await context.container.services.create(context.principal, input.to_draft())
         return Service.from_domain(service)
 

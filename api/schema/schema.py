@@ -15,13 +15,19 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from api.schema.calendar import CalendarMutation, CalendarQuery
+from api.schema.contact import ContactMutation, ContactQuery
+from api.schema.correlation import CorrelationMutation, CorrelationQuery
 from api.schema.enums import ErrorCode
 from api.schema.errors import ErrorPresentation, log_unexpected
+from api.schema.escalation import EscalationMutation, EscalationQuery
 from api.schema.heartbeat import HeartbeatMutation, HeartbeatQuery
 from api.schema.mutation import Mutation
 from api.schema.noise import NoiseMutation, NoiseQuery
 from api.schema.query import Query
 from api.schema.scalars import SCALARS
+from api.schema.schedule import ScheduleMutation, ScheduleQuery
+from api.schema.shared_execution import SharedEventExecutor
 from api.schema.subscription import Subscription
 
 MAX_DEPTH = 10
@@ -46,11 +52,36 @@ class VigilSchema(strawberry.Schema):
 
 
 schema = VigilSchema(
-    query=merge_types("Query", (Query, NoiseQuery, HeartbeatQuery)),
-    mutation=merge_types("Mutation", (Mutation, NoiseMutation, HeartbeatMutation)),
+    query=merge_types(
+        "Query",
+        (
+            Query,
+            NoiseQuery,
+            HeartbeatQuery,
+            ScheduleQuery,
+            CalendarQuery,
+            ContactQuery,
+            EscalationQuery,
+            CorrelationQuery,
+        ),
+    ),
+    mutation=merge_types(
+        "Mutation",
+        (
+            Mutation,
+            NoiseMutation,
+            HeartbeatMutation,
+            ScheduleMutation,
+            CalendarMutation,
+            ContactMutation,
+            EscalationMutation,
+            CorrelationMutation,
+        ),
+    ),
     subscription=Subscription,
     types=[ErrorCode],
     config=StrawberryConfig(scalar_map=SCALARS, sort_schema=True),
+    execution_context_class=SharedEventExecutor,
     extensions=[
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),

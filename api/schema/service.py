@@ -23,6 +23,9 @@ class Service:
     created_at: datetime
     auto_resolve: bool
     alert_timeout_seconds: int | None
+    escalation_policy_id: strawberry.ID | None = strawberry.field(
+        description="The policy that pages people when its incidents trigger."
+    )
 
     @strawberry.field(
         description="Maintenance occurrences covering this service in a period: "
@@ -54,6 +57,9 @@ class Service:
             created_at=service.created_at,
             auto_resolve=service.auto_resolve,
             alert_timeout_seconds=service.alert_timeout_s,
+            escalation_policy_id=strawberry.ID(service.escalation_policy_id)
+            if service.escalation_policy_id
+            else None,
         )
 
 
@@ -62,8 +68,12 @@ class CreateServiceInput:
     name: str = strawberry.field(description="A slug, unique: lower-case letters, digits, dashes.")
     description: str = ""
     depends_on: list[str] = strawberry.field(default_factory=list)
+    escalation_policy_id: strawberry.ID | None = None
 
     def to_draft(self) -> model.ServiceDraft:
         return model.ServiceDraft(
-            name=self.name, description=self.description, depends_on=tuple(self.depends_on)
+            name=self.name,
+            description=self.description,
+            depends_on=tuple(self.depends_on),
+            escalation_policy_id=self.escalation_policy_id,
         )

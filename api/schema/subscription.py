@@ -10,6 +10,7 @@ import strawberry
 from api.schema.access import context_of
 from api.schema.enums import IncidentEventKind
 from api.schema.incident import Incident
+from api.schema.shared_execution import IdentityMemo
 from domain.auth import Action
 from domain.events import IncidentEvent as DomainEvent
 from domain.incident.model import Incident as DomainIncident
@@ -20,6 +21,27 @@ class IncidentEvent:
     kind: IncidentEventKind
     incident: Incident = strawberry.field(description="The incident as it was after the change.")
     occurred_at: datetime = strawberry.field(description="When the change was committed.")
+
+
+# One GraphQL value per domain event, shared by every subscriber who receives it, so
+# the executor can run each selection set once per event (api/schema/shared_execution.py).
+_event_values: IdentityMemo[IncidentEvent] = IdentityMemo()
+_incident_values: IdentityMemo[Incident] = IdentityMemo()
+
+
+def _incident_value(event: DomainEvent) -> Incident:
+    return _incident_values.get(event) or _incident_values.remember(
+        event, Incident.from_domain(DomainIncident.from_document(event.incident))
+    )
+
+
+def _event_value(event: DomainEvent) -> IncidentEvent:
+    return _event_values.get(event) or _event_values.remember(
+        event,
+        IncidentEvent(
+            kind=event.kind, incident=_incident_value(event), occurred_at=event.committed_at
+        ),
+    )
 
 
 @strawberry.input
@@ -45,11 +67,7 @@ class Subscription:
         async with context.container.hub.subscribe(wanted.accepts) as subscriber:
             async for event in subscriber.events():
                 context.refresh_loaders()
-                yield IncidentEvent(
-                    kind=event.kind,
-                    incident=Incident.from_domain(DomainIncident.from_document(event.incident)),
-                    occurred_at=event.committed_at,
-                )
+                yield _event_value(event)
 
     @strawberry.subscription(description="The incident, after each change to it.")
     async def incident(
@@ -62,4 +80,4 @@ class Subscription:
         ) as subscriber:
             async for event in subscriber.events():
                 context.refresh_loaders()
-                yield Incident.from_domain(DomainIncident.from_document(event.incident))
+                yield _incident_value(event)

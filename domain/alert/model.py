@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from domain.alert.explanation import CorrelationExplanation
 from domain.clock import as_utc
 from domain.errors import ValidationError
 from domain.noise.model import Suppression
@@ -208,6 +209,8 @@ class Alert:
     details: dict[str, Any] = field(default_factory=dict)
     suppression: Suppression | None = None
     """Set when a rule, silence or maintenance window kept it from opening an incident."""
+    correlation: CorrelationExplanation | None = None
+    """Why the correlator put it in its incident, as decided at ingest."""
 
     @property
     def open_key(self) -> str:
@@ -239,6 +242,7 @@ class Alert:
             # A string: monitors' keys may hold "$" or "." that MongoDB refuses as field names.
             "details_json": json.dumps(self.details, separators=(",", ":")),
             "suppression": self.suppression.to_document() if self.suppression else None,
+            "correlation": self.correlation.to_document() if self.correlation else None,
         }
 
     @classmethod
@@ -264,6 +268,7 @@ class Alert:
             links=[AlertLink(link["href"], link.get("text", "")) for link in doc.get("links", [])],
             details=json.loads(doc.get("details_json") or "{}"),
             suppression=Suppression.from_document(doc.get("suppression")),
+            correlation=CorrelationExplanation.from_document(doc.get("correlation")),
         )
 
 

@@ -146,3 +146,22 @@ class AlertRepository:
             page=page,
             parse=Alert.from_document,
         )
+
+    async def of_incidents(self, incident_ids: Iterable[str]) -> list[Alert]:
+        cursor = self._alerts.find({"incident_id": {"$in": list(set(incident_ids))}})
+        return [Alert.from_document(doc) async for doc in cursor]
+
+    async def attached_between(self, start: datetime, end: datetime, limit: int) -> list[Alert]:
+        """Alerts with an incident whose event time is in [start, end), oldest first."""
+        cursor = (
+            self._alerts.find(
+                {"occurred_at": {"$gte": start, "$lt": end}, "incident_id": {"$ne": None}}
+            )
+            .sort("occurred_at", 1)
+            .limit(limit)
+        )
+        return [Alert.from_document(doc) async for doc in cursor]
+
+    async def by_ids(self, alert_ids: Iterable[str]) -> dict[str, Alert]:
+        cursor = self._alerts.find({"_id": {"$in": list(set(alert_ids))}})
+        return {doc["_id"]: Alert.from_document(doc) async for doc in cursor}

@@ -110,6 +110,16 @@ class TimelineKind(StrEnum):
     ALERTS_ADDED = "alerts_added"
     STATUS_CHANGED = "status_changed"
     NOTE_ADDED = "note_added"
+    MERGED = "merged"
+    """People merged incidents: on the one kept and on each merged into it."""
+    SPLIT = "split"
+    """People moved alerts out into a new incident: on both."""
+    PAGED = "paged"
+    ESCALATED = "escalated"
+    REASSIGNED = "reassigned"
+    NOTIFICATION_SENT = "notification_sent"
+    NOTIFICATION_FAILED = "notification_failed"
+    """A notification went to the dead letter: every attempt failed, or no contact method."""
 
 
 @dataclass(frozen=True, slots=True)

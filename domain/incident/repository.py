@@ -140,3 +140,12 @@ class IncidentRepository:
             page=page,
             parse=TimelineEntry.from_document,
         )
+
+    async def resolved_ids(self, limit: int) -> list[str]:
+        """The most recently resolved incidents (reviewed history for learning)."""
+        cursor = (
+            self._incidents.find({"status": "resolved"}, {"_id": 1})
+            .sort("resolved_ms", -1)
+            .limit(limit)
+        )
+        return [doc["_id"] async for doc in cursor]

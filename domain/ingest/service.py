@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from correlation import AlertFacts, Correlator, OpenIncident
+from domain.alert.explanation import CorrelationExplanation
 from domain.alert.model import (
     MAX_FUTURE_SKEW,
     Alert,
@@ -38,6 +39,7 @@ from domain.incident.service import IncidentDesk
 from domain.ingest.in_flight import InFlightKeys
 from domain.ingest.journal import IngestJournal
 from domain.ingest.model import MAX_BATCH, IngestOutcome, IngestOutcomeKind
+from domain.ingest.pending import PendingIncidents
 from domain.ingest.plan import AttachmentPlan, count_new_incidents, plan_attachment
 from domain.noise.controls import NoiseControls, reshape
 from domain.service.model import Service
@@ -75,6 +77,7 @@ class AlertIngestor:
         self._correlation_lock = asyncio.Lock()
         self._numbers = IncidentNumbers(incidents)
         self._in_flight = InFlightKeys()
+        self._pending = PendingIncidents()
 
     async def ingest(
         self, principal: Principal, drafts: Sequence[AlertDraft]
@@ -316,19 +319,28 @@ class AlertIngestor:
         """Attach alerts to incidents: `fresh` ones are stored here, `relink` ones (stored
         without an incident) are linked.
 
-        Incidents are written first, under the lock, so the next batch correlates against
-        them; the alerts follow outside it. The journal entry spans both writes, so a
-        crash in between is mended from the alerts that were in fact stored. Returns the
+        Incidents are decided under the lock and written after it, while the next batch
+        already correlates against them as pending (`PendingIncidents`); the alerts follow.
+        The journal entry spans both writes, so a crash in between is mended from the
+        alerts that were in fact stored. Returns the
         plan as written and the open keys of fresh alerts a concurrent sender stored first.
         """
         attachable = [a for a in fresh if a.suppression is None] + relink
         async with self._correlation_lock:
             plan = await self._plan(attachable, now)
-            opened = plan.new_incidents()
+            hold = self._pending.hold(plan)
+        with self._pending.writing(plan, hold):
             entry = (
-                None if plan.empty else await self._journal.begin(opened, set(plan.members), now)
+                None
+                if plan.empty
+                else await self._journal.begin(
+                    hold.opened + hold.dependency_documents, set(plan.members), now
+                )
             )
-            await self._incidents.insert_many(opened)
+            await self._incidents.insert_many(hold.opened)
+            self._pending.inserted(hold)
+            for inserted in hold.depends_on.values():
+                await inserted
             await self._incidents.apply_updates(plan.growth())
         taken = await self._alerts.insert_new(fresh)
         if taken:
@@ -365,8 +377,9 @@ class AlertIngestor:
             return AttachmentPlan(now=now)
         name_of = {a.service_id: a.service for a in alerts}
         since = min(a.occurred_at for a in alerts) - self._correlator.lookback
-        open_incidents = await self._incidents.open_since(
-            since, None if self._correlator.across_services else set(name_of)
+        services = None if self._correlator.across_services else set(name_of)
+        open_incidents = self._pending.merged_with(
+            await self._incidents.open_since(since, services), services
         )
         decisions = self._correlator.assign(
             [_facts(a) for a in alerts],
@@ -377,6 +390,8 @@ class AlertIngestor:
                 for i in open_incidents
             ],
         )
+        for alert, decision in zip(alerts, decisions, strict=True):
+            alert.correlation = CorrelationExplanation.of(decision)
         numbers = await self._numbers.take(count_new_incidents(decisions))
         plan = plan_attachment(alerts, decisions, open_incidents, numbers, now)
         for group, incident_id in plan.groups.items():

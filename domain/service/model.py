@@ -27,6 +27,8 @@ class Service:
     """Resolve an incident when its last firing alert resolves."""
     alert_timeout_s: int | None = None
     """Resolve a firing alert not seen again for this long; None: never."""
+    escalation_policy_id: str | None = None
+    """Who is paged when an incident triggers; None: nobody is."""
 
     def to_document(self) -> Document:
         return {
@@ -38,6 +40,7 @@ class Service:
             # A string: the embedded store writes booleans as 1/0.
             "auto_resolve": "on" if self.auto_resolve else "off",
             "alert_timeout_s": self.alert_timeout_s,
+            "escalation_policy_id": self.escalation_policy_id,
         }
 
     @classmethod
@@ -50,6 +53,7 @@ class Service:
             created_at=doc["created_at"],
             auto_resolve=doc.get("auto_resolve", "on") == "on",
             alert_timeout_s=doc.get("alert_timeout_s"),
+            escalation_policy_id=doc.get("escalation_policy_id"),
         )
 
 
@@ -60,6 +64,7 @@ class ServiceDraft:
     name: str
     description: str = ""
     depends_on: tuple[str, ...] = field(default_factory=tuple)
+    escalation_policy_id: str | None = None
 
     def __post_init__(self) -> None:
         require_slug(self.name, field="name")
@@ -91,6 +96,8 @@ class ServiceChanges:
     auto_resolve: bool | None = None
     alert_timeout_s: int | None = None
     clear_alert_timeout: bool = False
+    escalation_policy_id: str | None = None
+    clear_escalation_policy: bool = False
 
     def __post_init__(self) -> None:
         if self.alert_timeout_s is not None and not (
@@ -123,4 +130,7 @@ class ServiceChanges:
             depends_on=draft.depends_on,
             auto_resolve=service.auto_resolve if self.auto_resolve is None else self.auto_resolve,
             alert_timeout_s=timeout,
+            escalation_policy_id=None
+            if self.clear_escalation_policy
+            else (self.escalation_policy_id or service.escalation_policy_id),
         )

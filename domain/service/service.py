@@ -27,6 +27,7 @@ class ServiceCatalog:
             description=draft.description,
             depends_on=draft.depends_on,
             created_at=self._clock.now(),
+            escalation_policy_id=draft.escalation_policy_id,
         )
         await self._repository.insert(service)
         return service

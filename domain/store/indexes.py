@@ -39,6 +39,27 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "silences": [IndexModel([("ends_at", ASCENDING)])],
     "timeline": [IndexModel([("incident_id", ASCENDING)])],
+    "schedules": [IndexModel([("layers.participants", ASCENDING)])],
+    "calendar_feeds": [IndexModel([("secret_hash", ASCENDING)], unique=True)],
+    "contact_methods": [IndexModel([("user_id", ASCENDING)])],
+    "notification_rules": [
+        IndexModel([("user_id", ASCENDING)]),
+        IndexModel([("contact_method_id", ASCENDING)]),
+    ],
+    "notification_outbox": [
+        # One notification per (page key, contact method): a repeated page stores nothing.
+        IndexModel([("dedup_key", ASCENDING)], unique=True),
+        IndexModel([("status", ASCENDING), ("due_ms", ASCENDING)]),
+        IndexModel([("incident_id", ASCENDING)]),
+    ],
+    "escalation_policies": [IndexModel([("name", ASCENDING)], unique=True)],
+    "escalation_runs": [
+        # One run per (incident, generation): starting twice keeps one.
+        IndexModel([("run_key", ASCENDING)], unique=True),
+        IndexModel([("incident_id", ASCENDING)]),
+        IndexModel([("state", ASCENDING), ("due_ms", ASCENDING)]),
+    ],
+    "escalation_fired_steps": [IndexModel([("run_id", ASCENDING)])],
 }
 
 

@@ -21,15 +21,17 @@ async def count_commands(
     server: LiveServer, client: GraphQLClient, first: int, service_ids: list[str]
 ) -> tuple[int, int]:
     await client.data("{ me { name } }")  # warm the token cache
-    tasks = server.app.state.runtime.tasks
-    await tasks.stop()  # its periodic queries are not this request's
+    loops = [server.app.state.runtime.tasks, server.app.state.runtime.escalation]
+    for loop in loops:
+        await loop.stop()  # their periodic queries are not this request's
     server.counter.commands.clear()
     server.counter.enabled = True
     try:
         data = await client.data(LIST, {"first": first, "filter": {"serviceIds": service_ids}})
     finally:
         server.counter.enabled = False
-        await tasks.start()
+        for loop in loops:
+            await loop.start()
     return len(server.counter.commands), len(data["incidents"]["edges"])
 
 

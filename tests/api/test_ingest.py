@@ -230,3 +230,16 @@ async def test_concurrent_senders_of_one_new_alert_store_it_once(client: GraphQL
         {"f": {"serviceIds": [incident["service"]["id"]]}},
     )
     assert len(listed["incidents"]["edges"]) == 1, "no empty incident left behind"
+
+
+async def test_concurrent_batches_of_one_service_grow_one_incident(client: GraphQLClient) -> None:
+    """Batches decide one after another but write at the same time: later ones must see
+    the incident an earlier one opened before it is stored, and count into it."""
+    service = unique("burst")
+    batches = [[alert(service, f"disk {b}-{i}") for i in range(20)] for b in range(8)]
+    results = await asyncio.gather(*(ingest(client, batch) for batch in batches))
+    incident_ids = {outcome["incident"]["id"] for result in results for outcome in result}
+    assert len(incident_ids) == 1
+    incident = (await client.data(INCIDENT, {"id": incident_ids.pop()}))["incident"]
+    assert incident["alertCount"] == 160
+    assert incident["openAlertCount"] == 160

@@ -1,0 +1,26 @@
+"""The background jobs a Vigil process runs: inside `vigil serve`, or in `vigil worker`.
+
+Every job is safe to run in several processes at once (its writes are conditional or
+leased), so each replica and each worker may run all of them.
+"""
+
+from __future__ import annotations
+
+from api.container import Container
+from vigil.background import Task
+
+
+def background_jobs(container: Container) -> dict[str, Task]:
+    return {
+        "heartbeats paged": container.heartbeats.page_missed,
+        "stale alerts resolved": container.ingest.resolve_stale,
+        "interrupted ingests mended": container.ingest.recover_interrupted,
+        "notifications delivered": container.notifications.center.deliver_due,
+        "escalation runs recovered": container.escalation.engine.recover_unstarted,
+        "correlation model retrained": container.correlation.learning.retrain_if_due,
+    }
+
+
+def escalation_jobs(container: Container) -> dict[str, Task]:
+    """Run on their own, faster loop (VIGIL_ESCALATION_TICK_SECONDS): steps must fire on time."""
+    return {"escalation steps fired": container.escalation.engine.fire_due}

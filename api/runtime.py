@@ -1,0 +1,117 @@
+"""What every Vigil process runs on: store, broadcaster, hub, use cases, background loops.
+
+`vigil serve` (api/app.py's lifespan) and `vigil worker` (vigil/worker.py) both start
+it here, so a worker is exactly a server without HTTP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from broadcaster import Broadcast
+from pymongo.monitoring import CommandListener
+
+from api.container import Container, build_container
+from api.jobs import background_jobs, escalation_jobs
+from correlation import Correlator, TimeWindowCorrelator
+from correlation.engine import CorrelationEngine
+from correlation.learned import LearnedCorrelator
+from domain.clock import SystemClock
+from domain.correlation.learning import topology_of
+from domain.correlation.models import CorrelationModels
+from domain.correlation.settings import CorrelationSettings, EngineKind
+from domain.service.repository import ServiceRepository
+from domain.store.database import Database, connect
+from domain.store.embedded import EmbeddedStore
+from domain.store.indexes import ensure_indexes
+from notifications.hub import LiveHub
+from notifications.publisher import BroadcastPublisher
+from vigil.background import PeriodicTasks
+from vigil.settings import CorrelationEngineKind, Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    db: Database
+    container: Container
+    embedded: bool
+    tasks: PeriodicTasks
+    """The background jobs, every VIGIL_WORKER_INTERVAL_SECONDS."""
+    escalation: PeriodicTasks
+    """Due escalation steps, every VIGIL_ESCALATION_TICK_SECONDS."""
+
+
+async def start_runtime(
+    settings: Settings,
+    stack: contextlib.AsyncExitStack,
+    *,
+    command_listeners: list[CommandListener] | None = None,
+) -> Runtime:
+    """Start everything; ``stack`` stops it all, in reverse order, when it closes.
+
+    Without VIGIL_MONGODB_URI the embedded store is started too (callers that must
+    share a store with other processes refuse that case before calling).
+    """
+    uri = settings.mongodb_uri
+    if uri is None:
+        embedded = EmbeddedStore(settings.data_dir)
+        uri = await embedded.start()
+        stack.push_async_callback(embedded.stop)
+    client = connect(uri, listeners=command_listeners)
+    stack.push_async_callback(client.close)
+    db = client[settings.database]
+    await ensure_indexes(db)
+
+    broadcast = Broadcast(settings.broadcast_url)
+    await broadcast.connect()
+    stack.push_async_callback(broadcast.disconnect)
+    hub = LiveHub(broadcast)
+    await hub.start()
+    stack.push_async_callback(hub.stop)
+
+    container = build_container(
+        db,
+        publisher=BroadcastPublisher(broadcast),
+        hub=hub,
+        correlator=await _correlator(settings, db),
+        clock=SystemClock(),
+        notification_config=settings.notifications,
+        correlation_defaults=CorrelationSettings(
+            EngineKind(settings.correlation_engine.value),
+            int(settings.correlation_window.total_seconds()),
+        ),
+        correlation_retrain_every=timedelta(hours=settings.correlation_retrain_hours),
+    )
+    await container.ingest.warm_correlator()
+    tasks = PeriodicTasks(settings.worker_interval_s, background_jobs(container))
+    await tasks.start()
+    stack.push_async_callback(tasks.stop)
+    escalation = PeriodicTasks(settings.escalation_tick_s, escalation_jobs(container))
+    await escalation.start()
+    stack.push_async_callback(escalation.stop)
+    if mended := await container.ingest.recover_interrupted():
+        log.warning("finished the incident writes of %d interrupted ingests", mended)
+    if attached := await container.ingest.attach_unlinked():
+        log.warning("attached %d alerts left without an incident", attached)
+    return Runtime(
+        db=db,
+        container=container,
+        embedded=settings.mongodb_uri is None,
+        tasks=tasks,
+        escalation=escalation,
+    )
+
+
+async def _correlator(settings: Settings, db: Database) -> Correlator:
+    if settings.correlation_engine is CorrelationEngineKind.WINDOW:
+        return TimeWindowCorrelator(settings.correlation_window)
+    # The topology is read at start-up (and at each retraining): services registered
+    # later count from then. The newest stored model decides, else the built-in priors.
+    topology = await topology_of(ServiceRepository(db))
+    stored = await CorrelationModels(db).latest()
+    return LearnedCorrelator(CorrelationEngine(stored.model if stored else None, topology))

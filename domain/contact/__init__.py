@@ -1,0 +1,1 @@
+"""Contact methods and notification rules: how and when each user wants to be paged."""

@@ -1,0 +1,1 @@
+"""The correlation engine's analyst surface: stored models, settings, reports, backtests."""

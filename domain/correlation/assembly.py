@@ -1,0 +1,71 @@
+"""The correlation analyst surface wired to one database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from correlation import Correlator
+from domain.alert.repository import AlertRepository
+from domain.clock import Clock
+from domain.correlation.insights import CorrelationInsights
+from domain.correlation.learning import ModelLearning
+from domain.correlation.models import CorrelationModels
+from domain.correlation.settings import CorrelationSettings
+from domain.correlation.settings_store import SettingsStore
+from domain.correlation.tuning import CorrelationTuning
+from domain.events import EventPublisher
+from domain.feedback.repository import FeedbackRepository
+from domain.incident.regrouping import IncidentRegrouping
+from domain.incident.repository import IncidentRepository
+from domain.service.repository import ServiceRepository
+from domain.store.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class CorrelationSurface:
+    regrouping: IncidentRegrouping
+    learning: ModelLearning
+    tuning: CorrelationTuning
+    insights: CorrelationInsights
+
+
+def build_correlation(
+    db: Database,
+    *,
+    correlator: Correlator,
+    publisher: EventPublisher,
+    clock: Clock,
+    defaults: CorrelationSettings,
+    retrain_every: timedelta,
+) -> CorrelationSurface:
+    alerts = AlertRepository(db)
+    incidents = IncidentRepository(db)
+    feedback = FeedbackRepository(db)
+    models = CorrelationModels(db)
+    services = ServiceRepository(db)
+    tuning = CorrelationTuning(store=SettingsStore(db), defaults=defaults, clock=clock)
+    return CorrelationSurface(
+        regrouping=IncidentRegrouping(
+            incidents=incidents,
+            alerts=alerts,
+            feedback=feedback,
+            correlator=correlator,
+            publisher=publisher,
+            clock=clock,
+        ),
+        learning=ModelLearning(
+            models=models,
+            alerts=alerts,
+            incidents=incidents,
+            feedback=feedback,
+            services=services,
+            correlator=correlator,
+            clock=clock,
+            retrain_every=retrain_every,
+        ),
+        tuning=tuning,
+        insights=CorrelationInsights(
+            alerts=alerts, feedback=feedback, models=models, services=services, tuning=tuning
+        ),
+    )

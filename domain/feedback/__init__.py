@@ -1,0 +1,1 @@
+"""Analysts' corrections of the correlator (merges and splits), kept for learning."""

@@ -1,0 +1,114 @@
+"""Incidents this process has planned but may not have written yet.
+
+Correlation must see every incident decided before it, so deciding is serialised
+within a process; writing is not. A batch registers the incidents of its plan here
+before it leaves the lock and the next batch reads them beside the store's, so
+batches write concurrently without a later one opening a second incident for the
+same problem. A batch that grows an incident another batch has opened but not yet
+inserted waits for that insert before its own update, or the update would match
+nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from domain.alert.model import worst
+from domain.incident.model import Incident
+from domain.ingest.plan import AttachmentPlan
+
+
+@dataclass
+class _Pending:
+    incident: Incident
+    holders: int = 0
+    inserted: asyncio.Future[None] | None = None
+    """Set while the incident is new and its insert has not finished."""
+
+
+@dataclass
+class Hold:
+    """One batch's claim on the pending incidents of its plan."""
+
+    opened: list[Incident]
+    depends_on: dict[str, asyncio.Future[None]] = field(default_factory=dict)
+    """Incidents other batches opened and this one grows, with their pending inserts."""
+    dependency_documents: list[Incident] = field(default_factory=list)
+
+
+class PendingIncidents:
+    def __init__(self) -> None:
+        self._pending: dict[str, _Pending] = {}
+
+    def merged_with(self, stored: list[Incident], wanted: Iterable[str] | None) -> list[Incident]:
+        """The open incidents as read from the store, completed by those still pending
+        (of the services ``wanted``, or of all)."""
+        services = None if wanted is None else set(wanted)
+        merged = {incident.id: incident for incident in stored}
+        for incident_id, pending in self._pending.items():
+            if services is not None and pending.incident.service_id not in services:
+                continue
+            found = merged.get(incident_id)
+            merged[incident_id] = (
+                pending.incident if found is None else _latest(found, pending.incident)
+            )
+        return list(merged.values())
+
+    def hold(self, plan: AttachmentPlan) -> Hold:
+        """Register the plan's incidents; call under the lock, right after planning."""
+        opened = plan.new_incidents()
+        hold = Hold(opened=opened)
+        for incident_id in plan.grown_ids:
+            pending = self._pending.get(incident_id)
+            if pending is not None and pending.inserted is not None:
+                hold.depends_on[incident_id] = pending.inserted
+                hold.dependency_documents.append(pending.incident)
+        loop = asyncio.get_running_loop()
+        for incident_id, after in plan.incidents_after().items():
+            pending = self._pending.setdefault(incident_id, _Pending(after))
+            pending.incident = _latest(pending.incident, after)
+            pending.holders += 1
+            if incident_id in plan.new_ids:
+                pending.inserted = loop.create_future()
+        return hold
+
+    @contextlib.contextmanager
+    def writing(self, plan: AttachmentPlan, hold: Hold) -> Iterator[None]:
+        """Around the batch's incident writes: releases the hold however they end."""
+        try:
+            yield
+        finally:
+            self.inserted(hold)
+            for incident_id in plan.incidents_after():
+                pending = self._pending.get(incident_id)
+                if pending is None:
+                    continue
+                pending.holders -= 1
+                if pending.holders <= 0:
+                    del self._pending[incident_id]
+
+    def inserted(self, hold: Hold) -> None:
+        """The batch's new incidents are written (or failed to be): dependents may go on."""
+        for incident in hold.opened:
+            pending = self._pending.get(incident.id)
+            if pending is not None and pending.inserted is not None:
+                if not pending.inserted.done():
+                    pending.inserted.set_result(None)
+                pending.inserted = None
+
+
+def _latest(a: Incident, b: Incident) -> Incident:
+    """Two views of one incident: growth only adds, so each count and bound takes the
+    further of the two; the status is the store's (``a``) unless it is only pending."""
+    return dataclasses.replace(
+        a,
+        alert_count=max(a.alert_count, b.alert_count),
+        open_alert_count=max(a.open_alert_count, b.open_alert_count),
+        first_event_at=min(a.first_event_at, b.first_event_at),
+        last_event_at=max(a.last_event_at, b.last_event_at),
+        severity=worst([a.severity, b.severity]),
+    )

@@ -1,0 +1,85 @@
+"""Subscribers share each live event's execution without seeing each other's selections."""
+
+from __future__ import annotations
+
+import gc
+from contextlib import AsyncExitStack
+
+from api.schema.shared_execution import IdentityMemo, SharedEncodings
+from tests.api.helpers import token_for_role
+from tests.api.queries import CREATE_SERVICE, INGEST
+from tests.support import GraphQLClient, LiveServer, subscribe, unique
+
+NARROW = "subscription($f: IncidentEventFilter) { incidentEvents(filter: $f) { kind } }"
+WIDE = """
+subscription($f: IncidentEventFilter) {
+  incidentEvents(filter: $f) { kind incident { title alertCount service { name } } }
+}"""
+
+
+async def test_each_subscriber_gets_its_own_selection_and_filter(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    names = [unique("shared"), unique("shared")]
+    ids = [
+        (await client.data(CREATE_SERVICE, {"input": {"name": name}}))["createService"]["id"]
+        for name in names
+    ]
+    viewer = await token_for_role(client, "VIEWER")
+    async with AsyncExitStack() as stack:
+        narrow = [
+            await stack.enter_async_context(subscribe(server, NARROW, {"f": {"serviceIds": ids}}))
+            for _ in range(2)
+        ]
+        wide = await stack.enter_async_context(subscribe(server, WIDE, {"f": {"serviceIds": ids}}))
+        as_viewer = await stack.enter_async_context(
+            subscribe(server, WIDE, {"f": {"serviceIds": ids}}, token=viewer)
+        )
+        only_second = await stack.enter_async_context(
+            subscribe(server, NARROW, {"f": {"serviceIds": ids[1:]}})
+        )
+        for name in names:
+            await client.data(INGEST, {"alerts": [{"summary": f"{name} down", "service": name}]})
+
+        for subscription in narrow:
+            for _ in names:
+                assert await subscription.next() == {
+                    "data": {"incidentEvents": {"kind": "CREATED"}}
+                }
+        for subscription in (wide, as_viewer):
+            for name in names:
+                incident = (await subscription.next())["data"]["incidentEvents"]["incident"]
+                assert incident == {
+                    "title": f"{name} down",
+                    "alertCount": 1,
+                    "service": {"name": name},
+                }
+        assert await only_second.next() == {"data": {"incidentEvents": {"kind": "CREATED"}}}
+        assert await only_second.nothing_within(0.5)
+
+
+def test_identity_memo_forgets_a_value_when_its_owner_dies() -> None:
+    class Owner:
+        pass
+
+    memo: IdentityMemo[str] = IdentityMemo()
+    owner = Owner()
+    memo.remember(owner, "value")
+    assert memo.get(owner) == "value"
+    assert memo.get(Owner()) is None
+    del owner
+    gc.collect()
+    assert not memo._values
+
+
+def test_shared_encodings_encode_one_object_once() -> None:
+    encodings = SharedEncodings(size=2)
+    data = {"incidentEvents": {"kind": "CREATED"}}
+    first = encodings.encode(data)
+    assert first == '{"incidentEvents":{"kind":"CREATED"}}'
+    assert encodings.encode(data) is first
+    equal_but_other = {"incidentEvents": {"kind": "CREATED"}}
+    assert encodings.encode(equal_but_other) is not first
+    encodings.encode({"a": 1})
+    encodings.encode({"b": 2})
+    assert encodings.encode(data) is not first  # evicted: encoded again
