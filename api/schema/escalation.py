@@ -142,11 +142,7 @@ class Escalation:
 
 async def escalation_of(info: strawberry.Info, incident_id: str) -> Escalation | None:
     """For `Incident.escalation`."""
-    context = context_of(info)
-    found = await context.container.escalation.escalations.current(
-        context.principal, [incident_id]
-    )
-    run = found.get(incident_id)
+    run = await context_of(info).loaders.escalation.load(incident_id)
     return Escalation.from_domain(run) if run else None
 
 

@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 from api.container import Container
 from domain.alert.model import Alert
 from domain.auth import Principal
+from domain.escalation.run import EscalationRun
 from domain.incident.model import Incident, TimelineEntry
 from domain.service.model import Service
 from domain.store.pagination import Page, PageRequest
@@ -27,6 +28,7 @@ class Loaders:
         self.incident = DataLoader[str, Incident | None](self._load_incidents)
         self.alert_page = DataLoader[PageKey, Page[Alert]](self._load_alert_pages)
         self.timeline_page = DataLoader[PageKey, Page[TimelineEntry]](self._load_timeline_pages)
+        self.escalation = DataLoader[str, EscalationRun | None](self._load_escalations)
         self.alert = DataLoader[str, Alert | None](self._load_alerts)
 
     async def _load_services(self, ids: list[str]) -> list[Service | None]:
@@ -39,6 +41,10 @@ class Loaders:
 
     async def _load_alerts(self, ids: list[str]) -> list[Alert | None]:
         found = await self._container.correlation.insights.alerts(self._principal(), ids)
+        return [found.get(i) for i in ids]
+
+    async def _load_escalations(self, ids: list[str]) -> list[EscalationRun | None]:
+        found = await self._container.escalation.escalations.current(self._principal(), ids)
         return [found.get(i) for i in ids]
 
     async def _load_alert_pages(self, keys: list[PageKey]) -> list[Page[Alert]]:

@@ -100,6 +100,8 @@ class EscalationEngine:
         policy_of = {
             s.id: s.escalation_policy_id for s in services.values() if s.escalation_policy_id
         }
+        if not policy_of:
+            return []
         policies = await self._policies.by_ids(set(policy_of.values()))
         now = self._clock.now()
         runs = [
@@ -144,22 +146,35 @@ class EscalationEngine:
             after = page.end_cursor
 
     async def fire_due(self) -> int:
-        """Fire every step that is due, with a few concurrent claimers; how many fired."""
-        fired = await asyncio.gather(*(self._drain() for _ in range(self._concurrency)))
+        """Fire every step that is due; how many fired.
+
+        One claim when nothing is due (the common case, every tick); a few concurrent
+        claimers once something is.
+        """
+        first = await self._claim()
+        if first is None:
+            return 0
+        fired = await asyncio.gather(
+            self._drain(first), *(self._drain(None) for _ in range(self._concurrency - 1))
+        )
         return sum(fired)
 
-    async def _drain(self) -> int:
+    async def _drain(self, run: EscalationRun | None) -> int:
         count = 0
-        while (
-            run := await self._runs.claim_due(self.owner, self._now_ms(), self._lease_ms)
-        ) is not None:
+        if run is None:
+            run = await self._claim()
+        while run is not None:
             try:
                 await self._fire(run)
                 count += 1
             except Exception:
                 # The lease runs out and another round (here or elsewhere) tries again.
                 log.exception("escalation run %s failed to fire; retried after its lease", run.id)
+            run = await self._claim()
         return count
+
+    async def _claim(self) -> EscalationRun | None:
+        return await self._runs.claim_due(self.owner, to_ms(self._clock.now()), self._lease_ms)
 
     async def _fire(self, run: EscalationRun) -> None:
         incident = (await self._incidents.by_ids([run.incident_id])).get(run.incident_id)
@@ -293,6 +308,3 @@ class EscalationEngine:
                 suggestion="Fetch the incident again and check its escalation.",
             )
         return run
-
-    def _now_ms(self) -> int:
-        return to_ms(self._clock.now())

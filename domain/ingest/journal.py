@@ -4,6 +4,10 @@ Alerts are stored with their incident already named, then the incidents are
 written. A note written before and deleted after tells a later start-up which
 incidents a crash may have left unwritten or miscounted, so they can be
 recounted from their alerts (`AlertIngestor.recover_interrupted`).
+
+Finished notes are deleted in groups (every `END_GROUP` batches, and before each
+recovery pass), not one delete per batch: a note whose batch finished but which a
+crash kept from being deleted only makes recovery recount correct incidents.
 """
 
 from __future__ import annotations
@@ -24,9 +28,13 @@ class JournalEntry:
     touched: list[str]
 
 
+END_GROUP = 32
+
+
 class IngestJournal:
     def __init__(self, db: Database) -> None:
         self._entries = db["ingest_journal"]
+        self._ended: list[str] = []
 
     async def begin(self, opened: list[Incident], touched: set[str], at: datetime) -> str:
         entry: Document = {
@@ -39,9 +47,19 @@ class IngestJournal:
         return str(entry["_id"])
 
     async def end(self, entry_id: str) -> None:
-        await self._entries.delete_one({"_id": entry_id})
+        self._ended.append(entry_id)
+        if len(self._ended) >= END_GROUP:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Delete the notes of finished batches."""
+        ended, self._ended = self._ended, []
+        if ended:
+            await self._entries.delete_many({"_id": {"$in": ended}})
 
     async def older_than(self, moment: datetime) -> list[JournalEntry]:
+        """Notes of batches that may have died half-way (finished ones are flushed first)."""
+        await self.flush()
         cursor = self._entries.find({"at": {"$lt": moment}})
         return [
             JournalEntry(

@@ -201,6 +201,7 @@ class AlertIngestor:
                 if base is not None:
                     await self._incidents.recount(_counted(base, members))
             await self._journal.end(entry.id)
+        await self._journal.flush()
         return len(entries)
 
     async def _route(self, bound: Service | None, named: list[str | None]) -> list[Service]:
