@@ -20,6 +20,7 @@ from api.health import healthz
 from api.heartbeat import ping
 from api.runtime import start_runtime
 from api.schema.schema import schema
+from api.warroom import warroom_routes
 from api.webhooks import webhook_routes
 from vigil.settings import Environment, Settings
 
@@ -54,6 +55,7 @@ def create_app(
             *webhook_routes(),
             *calendar_routes(),
             *ack_link_routes(),
+            *warroom_routes(),
         ],
         lifespan=lifespan,
     )

@@ -87,8 +87,12 @@ async def test_two_steps_page_in_order_and_on_time(
     assert pages[0]["incident_number"] == incident["number"]
     assert pages[0]["service_name"] == service["name"]
 
-    state = await escalation(client, incident["id"])
-    assert state["escalation"]["state"] == "EXHAUSTED"
+    # Pages are recorded before the run moves on: the run ends a moment later.
+    async def exhausted() -> dict[str, Any]:
+        state = await escalation(client, incident["id"])
+        return state if state["escalation"]["state"] == "EXHAUSTED" else {}
+
+    state = await eventually(exhausted)
     paged = [e["node"] for e in state["timeline"]["edges"] if e["node"]["kind"] == "PAGED"]
     assert len(paged) == 2
     assert all(entry["actor"] == "system:escalation" for entry in paged)
