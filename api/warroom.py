@@ -42,6 +42,7 @@ MEDIA_TYPES = {
     "app.js": "text/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
     "operations.graphql": "application/graphql; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
 }
 
 

@@ -28,6 +28,8 @@ from correlation.working_set import IncidentState, Observation, WorkingSet
 
 _EXPLAINED_SIGNALS = 3
 _MASK_CACHE = 100_000
+# Bounds are compared with this much room for rounding, so pruning never changes a choice.
+_SLACK = 1e-9
 # Topology or co-occurrence this weak does not make an incident worth scoring.
 _RELATED_MINIMUM = 0.3
 
@@ -103,6 +105,16 @@ class CorrelationEngine:
         self.templates = TemplateIndex()
         self.features = FeatureBuilder(self.templates, topology, self.model.cooccurrence)
         self._weights = tuple(self.model.weight_vector())
+        gain = {name: max(0.0, w) for name, w in zip(FEATURES, self._weights, strict=True)}
+        cooccurrence = self.model.cooccurrence
+        # Without learned co-occurrence those two signals are always 0.
+        self._rich_headroom = (
+            gain["template_similarity"]
+            + (gain["service_cooccurrence"] if cooccurrence.pairs else 0.0)
+            + (gain["template_cooccurrence"] if cooccurrence.incidents > 0 else 0.0)
+        )
+        self._topology_headroom = gain["topology"]
+        self._labels_headroom = gain["labels"]
         self._bias = self.model.bias
         threshold = min(max(self.model.threshold, 1e-6), 1 - 1e-6)
         self._cut = math.log(threshold / (1 - threshold))
@@ -237,19 +249,45 @@ class CorrelationEngine:
         self.bursts.observe(at)
         self.features.last_onset = self.bursts.last_onset
 
+    def _headroom(self, context: AlertContext) -> float:
+        """The most the ``RICH`` signals can add to this alert's score with any incident."""
+        headroom = self._rich_headroom
+        if context.node is not None and self.topology is not None:
+            headroom += self._topology_headroom
+        if context.labels:
+            headroom += self._labels_headroom
+        return headroom
+
     def _decide_one(self, context: AlertContext) -> Verdict:
         working_set = self.working_set
         candidates = self.candidates(context)
         best: IncidentState | None = None
         best_z = -math.inf
         best_row: list[float] = []
-        newest = candidates[-1].id if candidates else None
-        weights, bias = self._weights, self._bias
-        for incident in candidates:
-            row = self.features.row(context, incident, incident.id == newest)
+        weights, bias, features = self._weights, self._bias, self.features
+        # Every candidate gets its cheap signals; the costly ones only while its bound (cheap
+        # score plus the most the costly signals could add) can still beat the best so far
+        # and reach the threshold. Ties go to the earliest candidate, as in a plain scan.
+        bounded = []
+        if candidates:
+            headroom = self._headroom(context)
+            newest = candidates[-1]
+            for position, incident in enumerate(candidates):
+                row = features.base(context, incident, incident is newest)
+                bound = bias + sum(map(mul, weights, row)) + headroom
+                bounded.append((bound, position, row, incident))
+            if len(bounded) > 1:
+                bounded.sort(key=_first_desc)
+        best_position = len(bounded)
+        floor = self._cut - _SLACK
+        top_bound = bounded[0][0] if bounded else -math.inf
+        for bound, position, row, incident in bounded:
+            if bound < floor or bound < best_z - _SLACK:
+                break
+            features.enrich(context, incident, row)
             z = bias + sum(map(mul, weights, row))
-            if z > best_z:
-                best, best_z, best_row = incident, z, row
+            if z > best_z or (z == best_z and position < best_position):
+                best, best_z, best_row, best_position = incident, z, row, position
         seen = observation(context)
         if best is not None and best_z >= self._cut:
             linked = _linked_alert(best, context)
@@ -266,8 +304,14 @@ class CorrelationEngine:
         incident_id = f"{self._prefix}{self._opened}"
         self._opened += 1
         working_set.open(incident_id, seen)
-        score = round(_logistic(best_z), 4) if best is not None else 0.0
-        return Verdict(context.alert_id, incident_id, True, score, None)
+        # No candidate reached the threshold: the best one's score, or, where none was worth
+        # scoring in full, the most any could have scored.
+        score = _logistic(max(best_z, top_bound)) if bounded else 0.0
+        return Verdict(context.alert_id, incident_id, True, round(score, 4), None)
+
+
+def _first_desc(entry: tuple[float, int, list[float], IncidentState]) -> float:
+    return -entry[0]
 
 
 def observation(context: AlertContext) -> Observation:

@@ -34,6 +34,19 @@ FEATURES: tuple[str, ...] = (
     "burst",
     "superseded",
 )
+_TOPOLOGY, _SERVICE_COOC, _SIMILARITY, _TEMPLATE_COOC, _LABELS = (
+    FEATURES.index(name)
+    for name in (
+        "topology",
+        "service_cooccurrence",
+        "template_similarity",
+        "template_cooccurrence",
+        "labels",
+    )
+)
+# Signals that cost a lookup per incident service or template; each lies in [0, 1], so
+# ``base`` plus the positive weights of these bounds a candidate's score.
+RICH: tuple[int, ...] = (_TOPOLOGY, _SERVICE_COOC, _SIMILARITY, _TEMPLATE_COOC, _LABELS)
 
 # Labels that say where an alert happened; shared values tie alerts to one place.
 LOCALITY_LABELS: tuple[str, ...] = (
@@ -69,6 +82,7 @@ class AlertContext:
     service: str
     node: str | None
     template: int
+    kind: tuple[str, int]
     template_item: str
     service_item: str
     labels: frozenset[str]
@@ -105,6 +119,7 @@ class FeatureBuilder:
             service=service,
             node=node,
             template=template,
+            kind=(service, template),
             template_item=template_item(summary_template),
             service_item=service_item(service),
             labels=labels,
@@ -112,69 +127,84 @@ class FeatureBuilder:
         )
 
     def row(self, alert: AlertContext, incident: IncidentState, newest: bool) -> list[float]:
+        values = self.base(alert, incident, newest)
+        self.enrich(alert, incident, values)
+        return values
+
+    def base(self, alert: AlertContext, incident: IncidentState, newest: bool) -> list[float]:
+        """The row with the costlier signals (``RICH``) left at 0: enough to bound the score."""
         at = alert.at
-        if at >= incident.last:
-            gap = at - incident.last
-        elif at < incident.first:
-            gap = incident.first - at
+        last, first = incident.last, incident.first
+        if at >= last:
+            gap = at - last
+        elif at < first:
+            gap = first - at
         else:
             gap = 0.0
-        age = max(0.0, at - incident.first)
-        kind = incident.kinds.get((alert.service, alert.template))
-        kind_gap = abs(at - kind[0]) if kind is not None else math.inf
-        same_service, topology, service_cooc = self._service_signals(alert, incident)
-        similarity, template_cooc = self._template_signals(alert, incident)
-        shared = (
-            sum(1 for token in alert.labels if token in incident.labels) / len(alert.labels)
-            if alert.labels
-            else 0.0
-        )
+        age = at - first if at > first else 0.0
+        kinds = incident.kinds
+        kind = kinds.get(alert.kind)
+        if kind is not None:
+            kind_gap = abs(at - kind[0])
+            same_kind_5m = math.exp(-kind_gap / 300.0)
+            same_kind_1h = math.exp(-kind_gap / 3600.0)
+            single_kind = 1.0 if len(kinds) == 1 else 0.0
+        else:
+            same_kind_5m = same_kind_1h = single_kind = 0.0
+        own = incident.services.get(alert.service)
+        same_service = math.exp(-abs(at - own[0]) / _SERVICE_FADE) if own is not None else 0.0
+        # Burst signals: whether the incident is the latest burst's, or began before it
+        # (fading with time). An alert soon after an onset most likely belongs to the
+        # fault that just began: incidents opened since then gain, ones from before lose.
+        onset = self.last_onset
+        since = at - onset
+        burst = superseded = 0.0
+        if since >= 0.0 and since != math.inf:
+            if first >= onset:
+                burst = math.exp(-since / _BURST_FADE)
+            else:
+                superseded = math.exp(-since / _BURST_FADE)
         return [
             math.exp(-gap / 30.0),
             math.exp(-gap / 300.0),
             min(1.0, math.log1p(age / 60.0) / _AGE_SCALE),
             same_service,
-            topology,
-            service_cooc,
-            math.exp(-kind_gap / 300.0),
-            math.exp(-kind_gap / 3600.0),
-            1.0 if kind is not None and len(incident.kinds) == 1 else 0.0,
-            similarity,
-            template_cooc,
-            shared,
+            0.0,
+            0.0,
+            same_kind_5m,
+            same_kind_1h,
+            single_kind,
+            0.0,
+            0.0,
+            0.0,
             min(1.0, math.log1p(incident.size) / _SIZE_SCALE),
             1.0 if newest else 0.0,
             alert.solo,
-            *self._burst_signals(at, incident),
+            burst,
+            superseded,
         ]
 
-    def _burst_signals(self, at: float, incident: IncidentState) -> tuple[float, float]:
-        """Whether the incident is the latest burst's, or began before it (fading with time).
-
-        An alert soon after an onset most likely belongs to the fault that just began:
-        incidents opened since then gain, ones from before lose.
-        """
-        onset = self.last_onset
-        since = at - onset
-        if since < 0.0 or since == math.inf:
-            return 0.0, 0.0
-        fade = math.exp(-since / _BURST_FADE)
-        return (fade, 0.0) if incident.first >= onset else (0.0, fade)
+    def enrich(self, alert: AlertContext, incident: IncidentState, values: list[float]) -> None:
+        """Fill in the ``RICH`` signals of a row from ``base``."""
+        values[_TOPOLOGY], values[_SERVICE_COOC] = self._service_signals(alert, incident)
+        values[_SIMILARITY], values[_TEMPLATE_COOC] = self._template_signals(alert, incident)
+        labels = alert.labels
+        if labels:
+            held = incident.labels
+            values[_LABELS] = sum(1 for token in labels if token in held) / len(labels)
 
     def _service_signals(
         self, alert: AlertContext, incident: IncidentState
-    ) -> tuple[float, float, float]:
-        """Same service, topology and co-occurrence, each fading with the service's silence.
+    ) -> tuple[float, float]:
+        """Topology and co-occurrence (like the same service), each fading with the
+        service's silence.
 
         Fading keeps a long incident from claiming every later alert of a service it
         once touched: what counts is what the incident is doing now.
         """
-        same = topology = cooc = 0.0
+        topology = cooc = 0.0
         at = alert.at
         services = incident.services
-        own = services.get(alert.service)
-        if own is not None:
-            same = math.exp(-abs(at - own[0]) / _SERVICE_FADE)
         for service, related, together in self._related_in(alert, incident):
             known = services.get(service)
             if known is None:
@@ -184,7 +214,7 @@ class FeatureBuilder:
                 topology = related * recency
             if together * recency > cooc:
                 cooc = together * recency
-        return same, topology, cooc
+        return topology, cooc
 
     def _related_in(
         self, alert: AlertContext, incident: IncidentState

@@ -75,9 +75,11 @@ class NotificationCenter:
         await self._worker.deliver_one(entry_id)
         return await self._outbox.get(entry_id)
 
-    async def of_incident(self, principal: Principal, incident_id: str) -> list[OutboxEntry]:
+    async def of_incidents(
+        self, principal: Principal, incident_ids: list[str]
+    ) -> dict[str, list[OutboxEntry]]:
         principal.require(Action.READ)
-        return await self._outbox.of_incident(incident_id)
+        return await self._outbox.of_incidents(incident_ids)
 
     async def check_ack_link(self, token: str) -> tuple[AckGrant, Incident]:
         """What a link would acknowledge; changes nothing (scanners open links too)."""

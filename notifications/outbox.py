@@ -231,7 +231,10 @@ class Outbox:
             raise NotFoundError(f"No notification with id '{entry_id}'.")
         return OutboxEntry.from_document(doc)
 
-    async def of_incident(self, incident_id: str) -> list[OutboxEntry]:
-        """In creation order."""
-        cursor = self._entries.find({"incident_id": incident_id}).sort("_id", ASCENDING)
-        return [OutboxEntry.from_document(doc) async for doc in cursor]
+    async def of_incidents(self, incident_ids: list[str]) -> dict[str, list[OutboxEntry]]:
+        """Each incident's notifications in creation order, in one query."""
+        found: dict[str, list[OutboxEntry]] = {incident_id: [] for incident_id in incident_ids}
+        cursor = self._entries.find({"incident_id": {"$in": incident_ids}}).sort("_id", ASCENDING)
+        async for doc in cursor:
+            found[doc["incident_id"]].append(OutboxEntry.from_document(doc))
+        return found

@@ -192,10 +192,7 @@ class Incident:
 
     @strawberry.field(description="Every page sent (or tried) about it, with delivery logs.")
     async def notifications(self, info: strawberry.Info) -> list[Notification]:
-        context = context_of(info)
-        entries = await context.container.notifications.center.of_incident(
-            context.principal, self.id
-        )
+        entries = await context_of(info).loaders.notifications.load(self.id)
         return [Notification.from_domain(e) for e in entries]
 
     @classmethod

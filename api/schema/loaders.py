@@ -14,6 +14,7 @@ from domain.escalation.run import EscalationRun
 from domain.incident.model import Incident, TimelineEntry
 from domain.service.model import Service
 from domain.store.pagination import Page, PageRequest
+from notifications.outbox import OutboxEntry
 
 T = TypeVar("T")
 PageKey = tuple[str, int, str | None]
@@ -30,6 +31,7 @@ class Loaders:
         self.timeline_page = DataLoader[PageKey, Page[TimelineEntry]](self._load_timeline_pages)
         self.escalation = DataLoader[str, EscalationRun | None](self._load_escalations)
         self.alert = DataLoader[str, Alert | None](self._load_alerts)
+        self.notifications = DataLoader[str, list[OutboxEntry]](self._load_notifications)
 
     async def _load_services(self, ids: list[str]) -> list[Service | None]:
         found = await self._container.services.by_ids(self._principal(), ids)
@@ -42,6 +44,10 @@ class Loaders:
     async def _load_alerts(self, ids: list[str]) -> list[Alert | None]:
         found = await self._container.correlation.insights.alerts(self._principal(), ids)
         return [found.get(i) for i in ids]
+
+    async def _load_notifications(self, ids: list[str]) -> list[list[OutboxEntry]]:
+        found = await self._container.notifications.center.of_incidents(self._principal(), ids)
+        return [found[i] for i in ids]
 
     async def _load_escalations(self, ids: list[str]) -> list[EscalationRun | None]:
         found = await self._container.escalation.escalations.current(self._principal(), ids)

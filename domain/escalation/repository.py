@@ -121,8 +121,23 @@ class RunRepository:
         )
         return result.modified_count
 
+    async def hurry(self, run: EscalationRun, now_ms: int) -> bool:
+        """Make an active run's pending step due now, unless a worker is firing it."""
+        result = await self._runs.update_one(
+            {
+                "_id": run.id,
+                "state": RunState.ACTIVE.value,
+                "cycle": run.position.cycle,
+                "step": run.position.step,
+                "lease_until_ms": {"$lt": now_ms},
+            },
+            {"$set": {"due_ms": now_ms}},
+        )
+        return result.matched_count == 1
+
     async def jump(self, run: EscalationRun, to: Position, due_ms: int) -> bool:
-        """Move an active run to ``to`` from where it stands now (manual escalation)."""
+        """Move an active run to ``to`` from where it stands now (manual escalation while
+        a worker fires the current step: its conditional advance then finds the run moved)."""
         result = await self._runs.update_one(
             {
                 "_id": run.id,
@@ -130,9 +145,19 @@ class RunRepository:
                 "cycle": run.position.cycle,
                 "step": run.position.step,
             },
-            {"$set": {"cycle": to.cycle, "step": to.step, "due_ms": due_ms}},
+            # The worker firing the current step keeps going; the next step needs no wait
+            # for its lease, and is a step of its own (its own fired-step record).
+            {
+                "$set": {
+                    "cycle": to.cycle,
+                    "step": to.step,
+                    "due_ms": due_ms,
+                    "lease_owner": None,
+                    "lease_until_ms": 0,
+                }
+            },
         )
-        return result.modified_count == 1
+        return result.matched_count == 1
 
     async def record_fired(self, fired: FiredStep) -> FiredStep:
         """Write what a step decided, or return what an earlier attempt decided."""

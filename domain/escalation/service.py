@@ -9,7 +9,15 @@ from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
 from domain.escalation.engine import EscalationEngine
-from domain.escalation.model import EscalationPolicy, Plan, PolicyDraft, Step, Target, TargetKind
+from domain.escalation.model import (
+    EscalationPolicy,
+    Plan,
+    PolicyDraft,
+    Position,
+    Step,
+    Target,
+    TargetKind,
+)
 from domain.escalation.repository import PolicyRepository, RunRepository
 from domain.escalation.run import EscalationRun, RunState
 from domain.escalation.targets import TargetResolver
@@ -151,28 +159,47 @@ class Escalations:
         """Fire the run's next step now instead of when its time is up."""
         principal.require(Action.RESPOND)
         incident = await self._triggered(incident_id, "escalated")
-        run = (await self._runs.latest([incident_id])).get(incident_id)
-        if run is None or run.state is not RunState.ACTIVE:
-            raise InvalidTransitionError(
-                f"Incident '{incident_id}' has no escalation under way"
-                + (f" ({run.stopped_reason})." if run and run.stopped_reason else "."),
-                suggestion="Reassign it (reassignIncident) to page someone.",
-            )
-        now = self._clock.now()
-        if not await self._runs.jump(run, run.position, to_ms(now)):
-            raise ConflictError(
-                f"The escalation of incident '{incident_id}' moved on meanwhile.",
-                suggestion="Fetch the incident's escalation again and retry if still needed.",
-            )
+        run, target = await self._hurry(incident_id)
         await self._record(
             incident,
             principal.actor,
             TimelineKind.ESCALATED,
-            f"Escalated by hand to step {run.position.step} (cycle {run.position.cycle}).",
-            {"run_id": run.id, "cycle": run.position.cycle, "step": run.position.step},
+            f"Escalated by hand to step {target.step} (cycle {target.cycle}).",
+            {"run_id": run.id, "cycle": target.cycle, "step": target.step},
         )
         await self._engine.publish(IncidentEventKind.ESCALATED, incident)
         return incident
+
+    async def _hurry(self, incident_id: str) -> tuple[EscalationRun, Position]:
+        """Make the run's next step due now; the run and that step.
+
+        A worker may be firing the pending step this very moment (the run is leased):
+        then the step after it is the one to hurry, or the worker would move the run
+        on with the usual delay and the escalation would be lost.
+        """
+        for _ in range(3):
+            run = (await self._runs.latest([incident_id])).get(incident_id)
+            if run is None or run.state is not RunState.ACTIVE:
+                raise InvalidTransitionError(
+                    f"Incident '{incident_id}' has no escalation under way"
+                    + (f" ({run.stopped_reason})." if run and run.stopped_reason else "."),
+                    suggestion="Reassign it (reassignIncident) to page someone.",
+                )
+            now_ms = to_ms(self._clock.now())
+            if await self._runs.hurry(run, now_ms):
+                return run, run.position
+            following = run.plan.after(run.position)
+            if following is None:
+                raise InvalidTransitionError(
+                    f"Incident '{incident_id}' is at the last step of its escalation.",
+                    suggestion="Reassign it (reassignIncident) to page someone else.",
+                )
+            if await self._runs.jump(run, following, now_ms):
+                return run, following
+        raise ConflictError(
+            f"The escalation of incident '{incident_id}' kept moving on meanwhile.",
+            suggestion="Fetch the incident's escalation again and retry if still needed.",
+        )
 
     async def reassign(
         self,

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.alert.model import Severity
+from domain.auth import Principal, PrincipalKind, Role
 from domain.escalation.assembly import Escalation, build_escalation
 from domain.escalation.engine import DEFAULT_LEASE
 from domain.escalation.model import EscalationPolicy, Plan, Step, Target, TargetKind
@@ -27,6 +28,7 @@ from domain.service.model import Service
 from domain.service.repository import ServiceRepository
 from domain.store.database import Database
 from domain.store.indexes import ensure_indexes
+from domain.store.timestamps import to_ms
 from tests.domain.schedule.builders import layer, rotation, schedule
 from tests.support import LiveServer, unique
 
@@ -216,3 +218,39 @@ async def test_the_publisher_starts_and_stops_runs_from_events(db: Database) -> 
     [run] = await db["escalation_runs"].find({}).to_list(None)
     assert (run["state"], run["stopped_reason"]) == ("stopped", "incident resolved")
     assert await escalation.engine.fire_due() == 0
+
+
+RESPONDER = Principal(PrincipalKind.USER, "r1", "rita", role=Role.RESPONDER)
+
+
+async def test_escalating_by_hand_fires_the_pending_step_now(db: Database) -> None:
+    clock, pager = MovableClock(), RecordingPager()
+    escalation = engine_on(db, clock, pager)
+    incident = await incident_on_policy(db, clock, Plan(steps=(users("ann"), users("bob"))))
+    await escalation.engine.start([incident])
+    await escalation.engine.fire_due()
+
+    await escalation.escalations.escalate(RESPONDER, incident.id)
+    assert await escalation.engine.fire_due() == 1
+    assert [(r.user_id, r.requested_at) for r in pager.requests] == [
+        ("ann", START),
+        ("bob", START),
+    ]
+
+
+async def test_escalating_while_a_worker_fires_a_step_moves_past_that_step(
+    db: Database,
+) -> None:
+    clock, pager = MovableClock(), RecordingPager(failures=1)
+    escalation = engine_on(db, clock, pager)
+    incident = await incident_on_policy(
+        db, clock, Plan(steps=(users("ann"), users("bob"), users("cat")))
+    )
+    await escalation.engine.start([incident])
+    await escalation.engine.fire_due()  # step 1 decided, then its worker is stuck: still leased
+
+    await escalation.escalations.escalate(RESPONDER, incident.id)
+    assert await escalation.engine.fire_due() == 1, "step 2 needs no wait for step 1's lease"
+    assert [r.user_id for r in pager.requests] == ["bob"]
+    [run] = await db["escalation_runs"].find({}).to_list(None)
+    assert (run["step"], run["due_ms"]) == (3, to_ms(START + timedelta(minutes=5)))
