@@ -47,6 +47,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     correlate_cli.add_arguments(correlate)
 
+    from vigil import demo
+
+    demo.add_arguments(
+        commands.add_parser(
+            "demo",
+            help="Register the Online Boutique on a running server and replay an alert storm.",
+        )
+    )
+
     args = parser.parse_args(argv)
     if args.command == "correlate":
         return correlate_cli.run(args)
@@ -57,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from vigil.worker import run_worker
 
             return run_worker(Settings.from_env(os.environ))
+        if args.command == "demo":
+            return demo.run(args)
         return _export_schema(args.output, check=args.check)
     except VigilError as exc:
         print(f"vigil: {exc.message}\n  hint: {exc.suggestion}", file=sys.stderr)

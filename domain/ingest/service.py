@@ -10,12 +10,11 @@ by :meth:`AlertIngestor.attach_unlinked` at start-up.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from correlation import AlertFacts, Correlator, OpenIncident
+from correlation import Correlator, OpenIncident
 from domain.alert.explanation import CorrelationExplanation
 from domain.alert.model import (
     MAX_FUTURE_SKEW,
@@ -24,16 +23,17 @@ from domain.alert.model import (
     AlertStatus,
     fingerprint,
     open_key,
-    worst,
 )
 from domain.alert.repository import AlertRepository
 from domain.auth import Action, Principal
 from domain.clock import Clock
+from domain.correlation.facts import facts_of
 from domain.errors import BatchTooLargeError, ValidationError
 from domain.events import EventPublisher, IncidentEvent, IncidentEventKind
 from domain.ids import new_id
 from domain.incident.model import Incident, IncidentStatus
 from domain.incident.numbers import IncidentNumbers
+from domain.incident.regrouping import recounted
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
 from domain.ingest.in_flight import InFlightKeys
@@ -168,7 +168,7 @@ class AlertIngestor:
     async def warm_correlator(self, limit: int = 50_000) -> int:
         """Give a stateful correlator the recent alerts and their incidents (start-up)."""
         recent = await self._alerts.recent_attached(self._correlator.lookback, limit)
-        self._correlator.restore((_facts(a), a.incident_id) for a in recent if a.incident_id)
+        self._correlator.restore((facts_of(a), a.incident_id) for a in recent if a.incident_id)
         return len(recent)
 
     async def attach_unlinked(self, *, actor: str = "system:recovery", limit: int = 1000) -> int:
@@ -199,7 +199,7 @@ class AlertIngestor:
                     incident_id
                 )
                 if base is not None:
-                    await self._incidents.recount(_counted(base, members))
+                    await self._incidents.recount(recounted(base, members))
             await self._journal.end(entry.id)
         await self._journal.flush()
         return len(entries)
@@ -383,7 +383,7 @@ class AlertIngestor:
             await self._incidents.open_since(since, services), services
         )
         decisions = self._correlator.assign(
-            [_facts(a) for a in alerts],
+            [facts_of(a) for a in alerts],
             [
                 OpenIncident(
                     i.id, name_of.get(i.service_id, i.service_id), i.first_event_at, i.last_event_at
@@ -520,29 +520,4 @@ def _normalise(draft: AlertDraft, service: Service, now: datetime) -> Alert:
         incident_id=None,
         links=list(draft.links),
         details=dict(draft.details),
-    )
-
-
-def _facts(alert: Alert) -> AlertFacts:
-    return AlertFacts(
-        id=alert.id,
-        service=alert.service,
-        occurred_at=alert.occurred_at,
-        severity=alert.severity.value,
-        source=alert.source,
-        summary=alert.summary,
-        labels=alert.labels,
-    )
-
-
-def _counted(incident: Incident, members: list[Alert]) -> Incident:
-    """The incident with counts and bounds taken from its alerts."""
-    moments = [a.occurred_at for a in members]
-    return dataclasses.replace(
-        incident,
-        alert_count=len(members),
-        open_alert_count=sum(1 for a in members if a.status is AlertStatus.FIRING),
-        first_event_at=min(moments),
-        last_event_at=max(moments),
-        severity=worst(a.severity for a in members),
     )

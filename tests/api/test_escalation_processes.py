@@ -96,7 +96,7 @@ async def test_three_workers_fire_each_step_of_200_incidents_exactly_once(
     tmp_path: Path,
 ) -> None:
     result = await run_workers(
-        tmp_path, incidents=INCIDENTS, workers=WORKERS, step_seconds=STEP_SECONDS, timeout_s=50
+        tmp_path, incidents=INCIDENTS, workers=WORKERS, step_seconds=STEP_SECONDS, timeout_s=120
     )
     assert result["incidents"] == INCIDENTS
     assert result["pages"] == 2 * INCIDENTS

@@ -82,18 +82,14 @@ async def test_the_page_follows_an_incident_live_without_reloading(
 
     joined = await _ingest(client, service, "checkout error rate above 5%")
     assert joined == incident["id"], "precondition: the second alert joins the incident"
-    await expect(row.locator('[data-field="alerts"]')).to_have_text(
-        "2 (2 firing)", timeout=LIVE_MS
-    )
+    await expect(row.locator('[data-field="alerts"]')).to_have_text("2 (2 firing)", timeout=LIVE_MS)
 
     await row.get_by_role("button").click()
     detail = page.locator("#detail")
     await expect(detail.locator("#alerts li")).to_have_count(2, timeout=LIVE_MS)
     await expect(detail.locator("#alerts")).to_contain_text("Why here:")
     await page.get_by_role("button", name="Acknowledge").click()
-    await expect(row.locator('[data-field="status"]')).to_have_text(
-        "acknowledged", timeout=LIVE_MS
-    )
+    await expect(row.locator('[data-field="status"]')).to_have_text("acknowledged", timeout=LIVE_MS)
     await expect(page.locator("#announcer")).to_contain_text(
         f"Incident #{incident['number']} acknowledged"
     )
