@@ -15,7 +15,6 @@ def background_jobs(container: Container) -> dict[str, Task]:
         "heartbeats paged": container.heartbeats.page_missed,
         "stale alerts resolved": container.ingest.resolve_stale,
         "interrupted ingests mended": container.ingest.recover_interrupted,
-        "notifications delivered": container.notifications.center.deliver_due,
         "escalation runs recovered": container.escalation.engine.recover_unstarted,
         "correlation model retrained": container.correlation.learning.retrain_if_due,
     }
@@ -24,3 +23,9 @@ def background_jobs(container: Container) -> dict[str, Task]:
 def escalation_jobs(container: Container) -> dict[str, Task]:
     """Run on their own, faster loop (VIGIL_ESCALATION_TICK_SECONDS): steps must fire on time."""
     return {"escalation steps fired": container.escalation.engine.fire_due}
+
+
+def delivery_jobs(container: Container) -> dict[str, Task]:
+    """Their own loop at the same tick: a slow receiver must not hold up escalation steps,
+    and a page must not wait for the slower background round."""
+    return {"notifications delivered": container.notifications.center.deliver_due}

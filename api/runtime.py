@@ -15,7 +15,7 @@ from broadcaster import Broadcast
 from pymongo.monitoring import CommandListener
 
 from api.container import Container, build_container
-from api.jobs import background_jobs, escalation_jobs
+from api.jobs import background_jobs, delivery_jobs, escalation_jobs
 from correlation import Correlator, TimeWindowCorrelator
 from correlation.engine import CorrelationEngine
 from correlation.learned import LearnedCorrelator
@@ -44,6 +44,12 @@ class Runtime:
     """The background jobs, every VIGIL_WORKER_INTERVAL_SECONDS."""
     escalation: PeriodicTasks
     """Due escalation steps, every VIGIL_ESCALATION_TICK_SECONDS."""
+    delivery: PeriodicTasks
+    """Due notifications, at the same tick."""
+
+    @property
+    def loops(self) -> tuple[PeriodicTasks, ...]:
+        return (self.tasks, self.escalation, self.delivery)
 
 
 async def start_runtime(
@@ -94,6 +100,9 @@ async def start_runtime(
     escalation = PeriodicTasks(settings.escalation_tick_s, escalation_jobs(container))
     await escalation.start()
     stack.push_async_callback(escalation.stop)
+    delivery = PeriodicTasks(settings.escalation_tick_s, delivery_jobs(container))
+    await delivery.start()
+    stack.push_async_callback(delivery.stop)
     if mended := await container.ingest.recover_interrupted():
         log.warning("finished the incident writes of %d interrupted ingests", mended)
     if attached := await container.ingest.attach_unlinked():
@@ -104,6 +113,7 @@ async def start_runtime(
         embedded=settings.mongodb_uri is None,
         tasks=tasks,
         escalation=escalation,
+        delivery=delivery,
     )
 
 

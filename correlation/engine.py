@@ -16,7 +16,7 @@ import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from operator import mul
+from operator import itemgetter, mul
 
 from correlation.bursts import BurstDetector
 from correlation.features import FEATURES, LOCALITY_LABELS, AlertContext, FeatureBuilder
@@ -30,6 +30,7 @@ _EXPLAINED_SIGNALS = 3
 _MASK_CACHE = 100_000
 # Bounds are compared with this much room for rounding, so pruning never changes a choice.
 _SLACK = 1e-9
+_BOUND = itemgetter(0)
 # Topology or co-occurrence this weak does not make an incident worth scoring.
 _RELATED_MINIMUM = 0.3
 
@@ -116,6 +117,7 @@ class CorrelationEngine:
         self._topology_headroom = gain["topology"]
         self._labels_headroom = gain["labels"]
         self._bias = self.model.bias
+        self.features.weigh(self._weights, self._bias)
         threshold = min(max(self.model.threshold, 1e-6), 1 - 1e-6)
         self._cut = math.log(threshold / (1 - threshold))
         self._prefix = id_prefix
@@ -189,16 +191,15 @@ class CorrelationEngine:
         ids = [self.templates.intern(t) for t in texts]
         self.templates.vectorise(ids)
         contexts = []
+        context = self.features.context
         for alert, text, template in zip(alerts, texts, ids, strict=True):
-            if alert.occurred_at.tzinfo is None:
+            moment = alert.occurred_at
+            if moment.tzinfo is None:
                 raise ValueError(f"alert {alert.id}: occurred_at must be timezone-aware")
-            labels = frozenset(
-                f"{key}={alert.labels[key]}" for key in LOCALITY_LABELS if key in alert.labels
-            )
+            given = alert.labels
+            labels = frozenset(f"{key}={given[key]}" for key in LOCALITY_LABELS if key in given)
             contexts.append(
-                self.features.context(
-                    alert.id, alert.occurred_at.timestamp(), alert.service, text, template, labels
-                )
+                context(alert.id, moment.timestamp(), alert.service, text, template, labels)
             )
         return contexts
 
@@ -268,23 +269,25 @@ class CorrelationEngine:
         # Every candidate gets its cheap signals; the costly ones only while its bound (cheap
         # score plus the most the costly signals could add) can still beat the best so far
         # and reach the threshold. Ties go to the earliest candidate, as in a plain scan.
-        bounded = []
-        if candidates:
-            headroom = self._headroom(context)
-            newest = candidates[-1]
-            for position, incident in enumerate(candidates):
-                row = features.base(context, incident, incident is newest)
-                bound = bias + sum(map(mul, weights, row)) + headroom
-                bounded.append((bound, position, row, incident))
-            if len(bounded) > 1:
-                bounded.sort(key=_first_desc)
+        # Two bounds, each an upper limit of the exact score: one from lookups alone (in
+        # whose order candidates are taken), a tighter one from the cheap signals.
+        headroom = self._headroom(context)
+        bounded = features.quick_bounds(context, candidates, headroom)
+        if len(bounded) > 1:
+            bounded.sort(key=_BOUND, reverse=True)
         best_position = len(bounded)
         floor = self._cut - _SLACK
-        top_bound = bounded[0][0] if bounded else -math.inf
-        for bound, position, row, incident in bounded:
-            if bound < floor or bound < best_z - _SLACK:
+        top_bound = -math.inf
+        newest = candidates[-1] if candidates else None
+        for quick, position, incident in bounded:
+            if quick < floor or quick < best_z - _SLACK:
                 break
-            features.enrich(context, incident, row)
+            is_newest = incident is newest
+            bound = features.cheap_score(context, incident, is_newest) + headroom
+            top_bound = max(top_bound, bound)
+            if bound < floor or bound < best_z - _SLACK:
+                continue
+            row = features.row(context, incident, is_newest)
             z = bias + sum(map(mul, weights, row))
             if z > best_z or (z == best_z and position < best_position):
                 best, best_z, best_row, best_position = incident, z, row, position
@@ -308,10 +311,6 @@ class CorrelationEngine:
         # scoring in full, the most any could have scored.
         score = _logistic(max(best_z, top_bound)) if bounded else 0.0
         return Verdict(context.alert_id, incident_id, True, round(score, 4), None)
-
-
-def _first_desc(entry: tuple[float, int, list[float], IncidentState]) -> float:
-    return -entry[0]
 
 
 def observation(context: AlertContext) -> Observation:

@@ -7,6 +7,7 @@ in [-0.5, 0.5]) so that one set of weights means the same on every system.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 
@@ -33,6 +34,36 @@ FEATURES: tuple[str, ...] = (
     "solo",
     "burst",
     "superseded",
+)
+(
+    _GAP_30S,
+    _GAP_5M,
+    _AGE,
+    _SAME_SERVICE,
+    _SAME_KIND_5M,
+    _SAME_KIND_1H,
+    _SINGLE_KIND,
+    _SIZE,
+    _NEWEST,
+    _SOLO,
+    _BURST,
+    _SUPERSEDED,
+) = (
+    FEATURES.index(name)
+    for name in (
+        "gap_30s",
+        "gap_5m",
+        "age",
+        "same_service",
+        "same_kind_5m",
+        "same_kind_1h",
+        "single_kind",
+        "size",
+        "newest",
+        "solo",
+        "burst",
+        "superseded",
+    )
 )
 _TOPOLOGY, _SERVICE_COOC, _SIMILARITY, _TEMPLATE_COOC, _LABELS = (
     FEATURES.index(name)
@@ -71,6 +102,8 @@ _SERVICE_FADE = 300.0
 _MEMO_LIMIT = 200_000
 _RECENT_TEMPLATES = 8
 _BURST_FADE = 450.0
+_SIZE_CACHE = 4096
+_SIZES = tuple(min(1.0, math.log1p(n) / _SIZE_SCALE) for n in range(_SIZE_CACHE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +132,15 @@ class FeatureBuilder:
         # Training sets this to the items of the alert's own incident (leave one out).
         self.exclude: frozenset[str] | None = None
         self._pair_memo: dict[tuple[str, str], tuple[float, float]] = {}
+        # What a context needs of an alert's kind (service, template), which repeats.
+        self._kind_memo: dict[tuple[str, int], tuple[str | None, tuple[str, int], str, str, float]]
+        self._kind_memo = {}
         # Event time of the latest burst onset (see ``bursts.py``), kept by the engine.
         self.last_onset = -math.inf
+        # The burst fade of the alert being scored, the same for every candidate.
+        self._fade_at = self._fade_onset = math.nan
+        self._fade = 0.0
+        self.weigh((0.0,) * len(FEATURES), 0.0)
 
     def context(
         self,
@@ -111,20 +151,19 @@ class FeatureBuilder:
         template: int,
         labels: frozenset[str],
     ) -> AlertContext:
-        node = self._topology.node_of(service) if self._topology is not None else None
-        solo = self._cooccurrence.solo_rate(key_item(service, summary_template), self.exclude)
-        return AlertContext(
-            alert_id=alert_id,
-            at=at,
-            service=service,
-            node=node,
-            template=template,
-            kind=(service, template),
-            template_item=template_item(summary_template),
-            service_item=service_item(service),
-            labels=labels,
-            solo=solo - 0.5,
-        )
+        key = (service, template)
+        known = self._kind_memo.get(key) if self.exclude is None else None
+        if known is None:
+            node = self._topology.node_of(service) if self._topology is not None else None
+            solo = self._cooccurrence.solo_rate(key_item(service, summary_template), self.exclude)
+            known = (node, key, template_item(summary_template), service_item(service), solo - 0.5)
+            if self.exclude is None:
+                if len(self._kind_memo) > _MEMO_LIMIT:
+                    self._kind_memo.clear()
+                self._kind_memo[key] = known
+        node, kind, template_name, service_name, solo = known
+        return AlertContext(alert_id, at, service, node, template, kind, template_name,
+                            service_name, labels, solo)  # fmt: skip
 
     def row(self, alert: AlertContext, incident: IncidentState, newest: bool) -> list[float]:
         values = self.base(alert, incident, newest)
@@ -156,14 +195,14 @@ class FeatureBuilder:
         # Burst signals: whether the incident is the latest burst's, or began before it
         # (fading with time). An alert soon after an onset most likely belongs to the
         # fault that just began: incidents opened since then gain, ones from before lose.
-        onset = self.last_onset
-        since = at - onset
+        if at != self._fade_at or self.last_onset != self._fade_onset:
+            self._burst_fade(at)
         burst = superseded = 0.0
-        if since >= 0.0 and since != math.inf:
-            if first >= onset:
-                burst = math.exp(-since / _BURST_FADE)
-            else:
-                superseded = math.exp(-since / _BURST_FADE)
+        if first >= self.last_onset:
+            burst = self._fade
+        else:
+            superseded = self._fade
+        size = incident.size
         return [
             math.exp(-gap / 30.0),
             math.exp(-gap / 300.0),
@@ -177,12 +216,106 @@ class FeatureBuilder:
             0.0,
             0.0,
             0.0,
-            min(1.0, math.log1p(incident.size) / _SIZE_SCALE),
+            _SIZES[size] if size < _SIZE_CACHE else min(1.0, math.log1p(size) / _SIZE_SCALE),
             1.0 if newest else 0.0,
             alert.solo,
             burst,
             superseded,
         ]
+
+    def weigh(self, weights: tuple[float, ...], bias: float) -> None:
+        """The weights ``cheap_score`` uses (the engine's model)."""
+        if len(weights) != len(FEATURES):
+            raise ValueError("one weight per feature is needed")
+        self._weights = weights
+        self._bias = bias
+        # The most each group of signals can add, for ``quick_bounds``.
+        self._most_in_time = sum(max(0.0, weights[i]) for i in (_GAP_30S, _GAP_5M, _AGE, _SIZE))
+        self._most_same_kind = sum(
+            max(0.0, weights[i]) for i in (_SAME_KIND_5M, _SAME_KIND_1H, _SINGLE_KIND)
+        )
+        self._most_same_service = max(0.0, weights[_SAME_SERVICE])
+
+    def quick_bounds(
+        self, alert: AlertContext, candidates: Sequence[IncidentState], headroom: float
+    ) -> list[tuple[float, int, IncidentState]]:
+        """(bound, position, incident) for each candidate, from lookups alone, no arithmetic
+        on times: every time-fading signal is taken at its most (the newest is last)."""
+        w = self._weights
+        at = alert.at
+        if at != self._fade_at or self.last_onset != self._fade_onset:
+            self._burst_fade(at)
+        onset, fade = self.last_onset, self._fade
+        fresh, stale = w[_BURST] * fade, w[_SUPERSEDED] * fade
+        common = self._bias + w[_SOLO] * alert.solo + headroom + self._most_in_time
+        same_kind, same_service = self._most_same_kind, self._most_same_service
+        kind, service = alert.kind, alert.service
+        bounds = [
+            (
+                common
+                + (fresh if incident.first >= onset else stale)
+                + (same_kind if kind in incident.kinds else 0.0)
+                + (same_service if service in incident.services else 0.0),
+                position,
+                incident,
+            )
+            for position, incident in enumerate(candidates)
+        ]
+        if bounds:
+            last = bounds[-1]
+            bounds[-1] = (last[0] + max(0.0, w[_NEWEST]), last[1], last[2])
+        return bounds
+
+    def cheap_score(self, alert: AlertContext, incident: IncidentState, newest: bool) -> float:
+        """``bias + weights · base(...)`` without building the row (up to rounding).
+
+        Most candidates in a storm are dropped on this bound, so it is kept to the
+        arithmetic that matters: signals with no weight are not computed.
+        """
+        (w_gap30, w_gap5m, w_age, w_service, _, _, w_kind5m, w_kind1h, w_single, _, _, _,
+         w_size, w_newest, w_solo, w_burst, w_superseded) = self._weights  # fmt: skip
+        at = alert.at
+        last, first = incident.last, incident.first
+        if at >= last:
+            gap = at - last
+        elif at < first:
+            gap = first - at
+        else:
+            gap = 0.0
+        z = self._bias + w_solo * alert.solo
+        if w_gap30:
+            z += w_gap30 * math.exp(-gap / 30.0)
+        if w_gap5m:
+            z += w_gap5m * math.exp(-gap / 300.0)
+        if w_age and at > first:
+            z += w_age * min(1.0, math.log1p((at - first) / 60.0) / _AGE_SCALE)
+        kinds = incident.kinds
+        kind = kinds.get(alert.kind)
+        if kind is not None:
+            kind_gap = abs(at - kind[0])
+            z += w_kind5m * math.exp(-kind_gap / 300.0) + w_kind1h * math.exp(-kind_gap / 3600.0)
+            if len(kinds) == 1:
+                z += w_single
+        own = incident.services.get(alert.service)
+        if own is not None:
+            z += w_service * math.exp(-abs(at - own[0]) / _SERVICE_FADE)
+        if at != self._fade_at or self.last_onset != self._fade_onset:
+            self._burst_fade(at)
+        z += (w_burst if first >= self.last_onset else w_superseded) * self._fade
+        size = incident.size
+        if w_size:
+            z += w_size * (
+                _SIZES[size] if size < _SIZE_CACHE else min(1.0, math.log1p(size) / _SIZE_SCALE)
+            )
+        if newest:
+            z += w_newest
+        return z
+
+    def _burst_fade(self, at: float) -> None:
+        onset = self.last_onset
+        since = at - onset
+        self._fade_at, self._fade_onset = at, onset
+        self._fade = math.exp(-since / _BURST_FADE) if 0.0 <= since < math.inf else 0.0
 
     def enrich(self, alert: AlertContext, incident: IncidentState, values: list[float]) -> None:
         """Fill in the ``RICH`` signals of a row from ``base``."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TypeVar
 
 MAX_KINDS = 48
@@ -75,6 +76,7 @@ class IncidentState:
         return dropped_service, dropped_kind
 
 
+_START = attrgetter("first", "id")
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -173,9 +175,14 @@ class WorkingSet:
             if moment - incident.last > recent or taken == MAX_PER_KEY:
                 break
             ids.add(incident.id)
-        found = [self._by_activity[i] for i in ids]
-        found = [i for i in found if self.joinable(i, moment)]
-        found.sort(key=lambda i: (i.first, i.id))
+        by_activity = self._by_activity
+        max_idle, max_age = self.max_idle, self.max_age
+        found = [
+            incident
+            for incident in map(by_activity.__getitem__, ids)
+            if moment - incident.last <= max_idle and moment - incident.first <= max_age
+        ]
+        found.sort(key=_START)
         return found
 
     def rebuild(self, incident_id: str, observations: Iterable[Observation]) -> IncidentState:

@@ -22,7 +22,7 @@ from correlation.streams import InputError, StreamAlert, read_stream
 from domain.errors import ValidationError
 from vigil.demo_client import DemoClient
 from vigil.demo_replay import ReplayResult, replay
-from vigil.demo_setup import SetupReport, read_topology, register
+from vigil.demo_setup import read_topology, register
 
 DATA = Path(__file__).with_name("demo_data")
 BUNDLED_STREAM = DATA / "ob1-demo.jsonl"
@@ -70,8 +70,8 @@ def run(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> in
         ) from exc
     if not stream:
         raise ValidationError(f"{args.stream} holds no alerts", field="stream")
-    setup, result = asyncio.run(_demo(url, token, stream, speed))
-    _print_summary(url, setup, result, speed)
+    result = asyncio.run(_demo(url, token, stream, speed))
+    _print_summary(url, result, speed)
     return 0
 
 
@@ -108,9 +108,7 @@ def _speed(raw: str) -> float:
     return speed
 
 
-async def _demo(
-    url: str, token: str, stream: list[StreamAlert], speed: float
-) -> tuple[SetupReport, ReplayResult]:
+async def _demo(url: str, token: str, stream: list[StreamAlert], speed: float) -> ReplayResult:
     async with httpx.AsyncClient(timeout=60) as http:
         client = DemoClient(http, url, token)
         setup = await register(client, read_topology(TOPOLOGY))
@@ -123,21 +121,22 @@ async def _demo(
             print(f"  {note}", file=sys.stderr)
         with tqdm(total=len(stream), desc="replaying", unit="alert", file=sys.stderr) as bar:
             result = await replay(client, stream, speed=speed, progress=bar.update)
-    return setup, result
+    return result
 
 
-def _print_summary(url: str, setup: SetupReport, result: ReplayResult, speed: float) -> None:
-    lines = [
-        f"alerts sent:      {result.sent} in {result.seconds:.1f} s at {speed:g}x",
-        f"incidents:        {result.incidents}",
-        f"noise reduction:  {result.noise_reduction:.1%} (1 - incidents/alerts)",
+def _print_summary(url: str, result: ReplayResult, speed: float) -> None:
+    rows = [
+        ("alerts sent", f"{result.sent} in {result.seconds:.1f} s at {speed:g}x"),
+        ("incidents", f"{result.incidents} (the alerts landed in)"),
+        ("noise reduction", f"{result.noise_reduction:.1%} (1 - incidents/alerts)"),
     ]
     scores = result.scores()
     if scores is not None:
-        lines += [
-            f"pairwise precision: {scores.pairwise_precision:.3f}",
-            f"pairwise recall:    {scores.pairwise_recall:.3f}",
-            f"pairwise F1:        {scores.pairwise_f1:.3f} (against the stream's ground truth)",
+        rows += [
+            ("pairwise precision", f"{scores.pairwise_precision:.3f}"),
+            ("pairwise recall", f"{scores.pairwise_recall:.3f}"),
+            ("pairwise F1", f"{scores.pairwise_f1:.3f} (against the stream's ground truth)"),
         ]
-    lines.append(f"war room:         {url}/warroom")
+    rows.append(("war room", f"{url}/warroom"))
+    lines = [f"{name + ':':<20}{value}" for name, value in rows]
     print("\n".join(lines))

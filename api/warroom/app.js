@@ -175,15 +175,15 @@ function renderIncidents() {
     .filter((incident) => ACTIVE.has(incident.status))
     .sort((a, b) => b.number - a.number);
   rows.replaceChildren(...open.map((incident) => {
-    const open_button = element("button", { type: "button", "data-incident": incident.id }, incident.title);
-    open_button.addEventListener("click", () => select(incident.id));
+    const openButton = element("button", { type: "button", "data-incident": incident.id }, incident.title);
+    openButton.addEventListener("click", () => select(incident.id));
     const row = element(
       "tr",
       { "data-incident-row": incident.id, className: incident.id === state.selected ? "selected" : "" },
-      element("td", {}, `#${incident.number}`),
+      element("td", { className: "number" }, `#${incident.number}`),
       element("td", {}, badge("sev", incident.severity)),
       element("td", { "data-field": "status" }, badge("st", incident.status)),
-      element("td", {}, open_button, element("div", { className: "meta" }, incident.service.name)),
+      element("td", { className: "title" }, openButton, element("div", { className: "meta" }, incident.service.name)),
       element("td", { "data-field": "age", "data-created": incident.createdAt }, age(incident.createdAt)),
       element("td", { "data-field": "alerts" }, `${incident.alertCount} (${incident.openAlertCount} firing)`),
       element("td", { "data-field": "oncall" }, onCallText(incident.service.id)),

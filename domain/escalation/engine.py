@@ -165,8 +165,8 @@ class EscalationEngine:
             run = await self._claim()
         while run is not None:
             try:
-                await self._fire(run)
-                count += 1
+                if await self._fire(run):
+                    count += 1
             except Exception:
                 # The lease runs out and another round (here or elsewhere) tries again.
                 log.exception("escalation run %s failed to fire; retried after its lease", run.id)
@@ -176,12 +176,13 @@ class EscalationEngine:
     async def _claim(self) -> EscalationRun | None:
         return await self._runs.claim_due(self.owner, to_ms(self._clock.now()), self._lease_ms)
 
-    async def _fire(self, run: EscalationRun) -> None:
+    async def _fire(self, run: EscalationRun) -> bool:
+        """Fire the run's pending step; False when the run stopped instead."""
         incident = (await self._incidents.by_ids([run.incident_id])).get(run.incident_id)
         if incident is None or incident.status is not IncidentStatus.TRIGGERED:
             status = incident.status.value if incident else "deleted"
             await self._runs.stop(run.id, f"incident {status}")
-            return
+            return False
         now = self._clock.now()
         step = run.plan.step(run.position)
         decided = await self._runs.record_fired(
@@ -202,6 +203,7 @@ class EscalationEngine:
             run.position, run.due_at, decided.fired_at, paged_anyone=bool(decided.user_ids)
         )
         await self._runs.advance(run, self.owner, after, to_ms(due))
+        return True
 
     async def _requests(
         self, incident: Incident, run: EscalationRun, decided: FiredStep

@@ -22,7 +22,7 @@ async def count_commands(
     server: LiveServer, client: GraphQLClient, first: int, service_ids: list[str]
 ) -> tuple[int, int]:
     await client.data("{ me { name } }")  # warm the token cache
-    loops = [server.app.state.runtime.tasks, server.app.state.runtime.escalation]
+    loops = server.app.state.runtime.loops
     for loop in loops:
         await loop.stop()  # their periodic queries are not this request's
     server.counter.commands.clear()

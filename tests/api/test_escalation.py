@@ -144,10 +144,13 @@ async def test_a_step_with_nobody_on_call_is_skipped_at_once(
     [page] = await wait_for_pages(server, incident["id"], 1)
     assert (page["user_id"], page["step"]) == (second, 2)
     assert page["requested_ms"] - created_ms <= TICK_SLACK_MS * 2
-    kinds = [
-        e["node"]["kind"] for e in (await escalation(client, incident["id"]))["timeline"]["edges"]
-    ]
-    assert "ESCALATED" in kinds and "PAGED" in kinds
+
+    async def skipped_then_paged() -> bool:
+        timeline = (await escalation(client, incident["id"]))["timeline"]["edges"]
+        kinds = [e["node"]["kind"] for e in timeline]
+        return "ESCALATED" in kinds and "PAGED" in kinds
+
+    await eventually(skipped_then_paged)
 
 
 async def test_the_policy_repeats(server: LiveServer, client: GraphQLClient) -> None:
