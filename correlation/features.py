@@ -106,9 +106,10 @@ _SIZE_CACHE = 4096
 _SIZES = tuple(min(1.0, math.log1p(n) / _SIZE_SCALE) for n in range(_SIZE_CACHE))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AlertContext:
-    """An alert as the features need it, computed once per alert."""
+    """An alert as the features need it, computed once per alert; read-only by convention
+    (not frozen: a frozen dataclass costs several times as much to build, per alert)."""
 
     alert_id: str
     at: float

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import attrgetter
 from typing import TypeVar
 
@@ -22,9 +23,10 @@ MAX_MEMBERS = 4096
 MAX_PER_KEY = 12
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Observation:
-    """What the working set remembers of one alert."""
+    """What the working set remembers of one alert; read-only by convention (not frozen:
+    one is built per alert, and frozen dataclasses are several times slower to build)."""
 
     alert_id: str
     at: float
@@ -169,20 +171,25 @@ class WorkingSet:
         within ``service_horizon``, or any activity within ``recent``."""
         ids: set[str] = set()
         _recent_keys(self._by_kind.get(kind), moment - self.max_idle, ids)
+        by_service = self._by_service
+        since = moment - service_horizon
         for service in services:
-            _recent_keys(self._by_service.get(service), moment - service_horizon, ids)
-        for taken, incident in enumerate(reversed(self._by_activity.values())):
-            if moment - incident.last > recent or taken == MAX_PER_KEY:
+            members = by_service.get(service)
+            if members is not None:
+                _recent_keys(members, since, ids)
+        by_activity = self._by_activity
+        for incident in islice(reversed(by_activity.values()), MAX_PER_KEY):
+            if moment - incident.last > recent:
                 break
             ids.add(incident.id)
-        by_activity = self._by_activity
         max_idle, max_age = self.max_idle, self.max_age
         found = [
             incident
             for incident in map(by_activity.__getitem__, ids)
             if moment - incident.last <= max_idle and moment - incident.first <= max_age
         ]
-        found.sort(key=_START)
+        if len(found) > 1:
+            found.sort(key=_START)
         return found
 
     def rebuild(self, incident_id: str, observations: Iterable[Observation]) -> IncidentState:
@@ -220,7 +227,7 @@ def _unindex(index: dict[K, OrderedDict[str, float]], key: K, incident_id: str) 
 def _recent_keys(members: OrderedDict[str, float] | None, since: float, into: set[str]) -> None:
     if members is None:
         return
-    for taken, (incident_id, at) in enumerate(reversed(members.items())):
-        if at < since or taken == MAX_PER_KEY:
+    for incident_id, at in islice(reversed(members.items()), MAX_PER_KEY):
+        if at < since:
             break
         into.add(incident_id)

@@ -1,6 +1,7 @@
 // The Vigil war room: open incidents, live over graphql-transport-ws, no build step.
 // Every GraphQL operation comes from /warroom/operations.graphql (a copy of
-// frontend-schema/operations/warroom.graphql), sent whole with an operationName.
+// frontend-schema/operations/warroom.graphql): each is sent with only the fragments it
+// uses, so one the server cannot validate leaves the others working.
 "use strict";
 
 const TOKEN_KEY = "vigil.token";
@@ -31,14 +32,55 @@ class GraphQLError extends Error {
 async function loadOperations() {
   const response = await fetch("/warroom/operations.graphql", { cache: "no-cache" });
   if (!response.ok) throw new Error(`could not load the page's operations (${response.status})`);
-  return response.text();
+  return splitDefinitions(await response.text());
+}
+
+// Name -> text of each top-level definition. Enough for our own file, which holds no
+// strings: comments are dropped, then each definition ends where its braces balance.
+function splitDefinitions(source) {
+  const text = source.replace(/#[^\n]*/g, "");
+  const definitions = new Map();
+  const header = /\b(query|mutation|subscription|fragment)\s+(\w+)/g;
+  let match;
+  while ((match = header.exec(text)) !== null) {
+    let depth = 0;
+    let parens = 0;
+    let end = text.length;
+    for (let i = header.lastIndex; i < text.length; i += 1) {
+      const c = text[i];
+      if (c === "(") parens += 1;
+      else if (c === ")") parens -= 1;
+      else if (c === "{") depth += 1;
+      else if (c === "}" && --depth === 0 && parens === 0) {
+        end = i + 1;
+        break;
+      }
+    }
+    definitions.set(match[2], text.slice(match.index, end));
+    header.lastIndex = end;
+  }
+  return definitions;
+}
+
+// The operation with the fragments it spreads, transitively.
+function documentFor(operationName) {
+  const parts = new Map();
+  const add = (name) => {
+    if (parts.has(name)) return;
+    const text = state.operations.get(name);
+    if (!text) throw new Error(`${name} is not in operations.graphql`);
+    parts.set(name, text);
+    for (const [, spread] of text.matchAll(/\.\.\.\s*(\w+)/g)) if (spread !== "on") add(spread);
+  };
+  add(operationName);
+  return [...parts.values()].join("\n");
 }
 
 async function request(operationName, variables = {}) {
   const response = await fetch("/graphql", {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${state.token}` },
-    body: JSON.stringify({ query: state.operations, operationName, variables }),
+    body: JSON.stringify({ query: documentFor(operationName), operationName, variables }),
   });
   const body = await response.json();
   if (body.errors && body.errors.length) throw new GraphQLError(body.errors);
@@ -89,7 +131,7 @@ class LiveConnection {
         socket.send(JSON.stringify({
           id: "incident-events",
           type: "subscribe",
-          payload: { query: state.operations, operationName: "WarRoomIncidentEvents" },
+          payload: { query: documentFor("WarRoomIncidentEvents"), operationName: "WarRoomIncidentEvents" },
         }));
         this.attempt = 0;
         this.onStatus("live", "Live");
@@ -203,12 +245,12 @@ function tickAges() {
 function renderDetail(incident) {
   $("detail").hidden = false;
   $("detail-heading").textContent = `#${incident.number} ${incident.title}`;
-  const meta = [`${incident.status.toLowerCase()}`, `${incident.severity.toLowerCase()}`,
+  const meta = [incident.severity.toLowerCase(),
     `service ${incident.service.name}`, `opened ${age(incident.createdAt)} ago`,
     `${incident.alertCount} alerts, ${incident.openAlertCount} firing`];
   if (incident.acknowledgedBy) meta.push(`acknowledged by ${incident.acknowledgedBy}`);
   if (incident.resolvedBy) meta.push(`resolved by ${incident.resolvedBy}`);
-  $("detail-meta").replaceChildren(badge("st", incident.status), " ", meta.slice(1).join(" · "));
+  $("detail-meta").replaceChildren(badge("st", incident.status), " ", meta.join(" · "));
   $("acknowledge").disabled = incident.status !== "TRIGGERED";
   $("resolve").disabled = incident.status === "RESOLVED";
   $("alert-total").textContent = `(${incident.alertCount})`;
@@ -274,7 +316,7 @@ async function refreshOnCall(serviceId, force = false) {
     state.onCall.set(serviceId, { names: data.whoIsOnCall.map((u) => u.name), fetchedAt: Date.now() });
   } catch (error) {
     // A server without escalation policies answers a validation error: drop the column's data.
-    if (error instanceof GraphQLError && error.codes.includes("GRAPHQL_VALIDATION_FAILED")) {
+    if (error instanceof GraphQLError && error.codes.includes("GRAPHQL_VALIDATION")) {
       state.onCallSupported = false;
     } else {
       state.onCall.delete(serviceId);

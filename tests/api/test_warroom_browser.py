@@ -77,6 +77,8 @@ async def test_the_page_follows_an_incident_live_without_reloading(
     await expect(row).to_be_visible(timeout=LIVE_MS)
     await expect(row.locator('[data-field="alerts"]')).to_have_text("1 (1 firing)")
     await expect(row.locator('[data-field="status"]')).to_have_text("triggered")
+    # whoIsOnCall answers for every service; this one has no escalation policy.
+    await expect(row.locator('[data-field="oncall"]')).to_have_text("nobody", timeout=LIVE_MS)
     # A reload would drop this marker: it proves every later change arrived live.
     await page.evaluate("window.stillTheSamePage = true")
 
@@ -93,6 +95,11 @@ async def test_the_page_follows_an_incident_live_without_reloading(
     await expect(page.locator("#announcer")).to_contain_text(
         f"Incident #{incident['number']} acknowledged"
     )
+    await page.get_by_label("Note for the timeline").fill("rolling back checkout to v41")
+    await page.get_by_role("button", name="Add note").click()
+    await expect(detail.locator("#timeline")).to_contain_text(
+        "rolling back checkout to v41", timeout=LIVE_MS
+    )
     assert await page.evaluate("window.stillTheSamePage") is True
 
     screenshot = tmp_path / "warroom.png"
@@ -100,6 +107,8 @@ async def test_the_page_follows_an_incident_live_without_reloading(
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copyfile(screenshot, ARTIFACTS / "warroom.png")
     assert screenshot.stat().st_size > 10_000
+    await page.get_by_role("button", name="Resolve").click()
+    await expect(row).to_have_count(0, timeout=LIVE_MS)
     # The strict Content-Security-Policy would report any inline script or style here.
     assert console_errors == []
 
