@@ -106,7 +106,11 @@ def build_container(
     user_repository = UserRepository(db)
     schedule_repository = ScheduleRepository(db)
     notifications = build_notifications(
-        db, desk=desk, config=notification_config or NotificationConfig(), clock=clock
+        db,
+        desk=desk,
+        publisher=publisher,
+        config=notification_config or NotificationConfig(),
+        clock=clock,
     )
     escalation.pages.deliver_through(notifications.pager)
     return Container(

@@ -114,7 +114,7 @@ class CorrelationEngine:
             + (gain["service_cooccurrence"] if cooccurrence.pairs else 0.0)
             + (gain["template_cooccurrence"] if cooccurrence.incidents > 0 else 0.0)
         )
-        self._topology_headroom = gain["topology"]
+        self._topology_headroom = gain["topology"] + gain["topology_caller"]
         self._labels_headroom = gain["labels"]
         self._bias = self.model.bias
         self.features.weigh(self._weights, self._bias)

@@ -34,6 +34,7 @@ FEATURES: tuple[str, ...] = (
     "solo",
     "burst",
     "superseded",
+    "topology_caller",
 )
 (
     _GAP_30S,
@@ -65,10 +66,11 @@ FEATURES: tuple[str, ...] = (
         "superseded",
     )
 )
-_TOPOLOGY, _SERVICE_COOC, _SIMILARITY, _TEMPLATE_COOC, _LABELS = (
+_TOPOLOGY, _CALLER, _SERVICE_COOC, _SIMILARITY, _TEMPLATE_COOC, _LABELS = (
     FEATURES.index(name)
     for name in (
         "topology",
+        "topology_caller",
         "service_cooccurrence",
         "template_similarity",
         "template_cooccurrence",
@@ -77,7 +79,7 @@ _TOPOLOGY, _SERVICE_COOC, _SIMILARITY, _TEMPLATE_COOC, _LABELS = (
 )
 # Signals that cost a lookup per incident service or template; each lies in [0, 1], so
 # ``base`` plus the positive weights of these bounds a candidate's score.
-RICH: tuple[int, ...] = (_TOPOLOGY, _SERVICE_COOC, _SIMILARITY, _TEMPLATE_COOC, _LABELS)
+RICH: tuple[int, ...] = (_TOPOLOGY, _CALLER, _SERVICE_COOC, _SIMILARITY, _TEMPLATE_COOC, _LABELS)
 
 # Labels that say where an alert happened; shared values tie alerts to one place.
 LOCALITY_LABELS: tuple[str, ...] = (
@@ -132,7 +134,7 @@ class FeatureBuilder:
         self._cooccurrence = cooccurrence
         # Training sets this to the items of the alert's own incident (leave one out).
         self.exclude: frozenset[str] | None = None
-        self._pair_memo: dict[tuple[str, str], tuple[float, float]] = {}
+        self._pair_memo: dict[tuple[str, str], tuple[float, float, float]] = {}
         # What a context needs of an alert's kind (service, template), which repeats.
         self._kind_memo: dict[tuple[str, int], tuple[str | None, tuple[str, int], str, str, float]]
         self._kind_memo = {}
@@ -222,6 +224,7 @@ class FeatureBuilder:
             alert.solo,
             burst,
             superseded,
+            0.0,
         ]
 
     def weigh(self, weights: tuple[float, ...], bias: float) -> None:
@@ -274,7 +277,7 @@ class FeatureBuilder:
         arithmetic that matters: signals with no weight are not computed.
         """
         (w_gap30, w_gap5m, w_age, w_service, _, _, w_kind5m, w_kind1h, w_single, _, _, _,
-         w_size, w_newest, w_solo, w_burst, w_superseded) = self._weights  # fmt: skip
+         w_size, w_newest, w_solo, w_burst, w_superseded, _) = self._weights  # fmt: skip
         at = alert.at
         last, first = incident.last, incident.first
         if at >= last:
@@ -320,7 +323,9 @@ class FeatureBuilder:
 
     def enrich(self, alert: AlertContext, incident: IncidentState, values: list[float]) -> None:
         """Fill in the ``RICH`` signals of a row from ``base``."""
-        values[_TOPOLOGY], values[_SERVICE_COOC] = self._service_signals(alert, incident)
+        values[_TOPOLOGY], values[_CALLER], values[_SERVICE_COOC] = self._service_signals(
+            alert, incident
+        )
         values[_SIMILARITY], values[_TEMPLATE_COOC] = self._template_signals(alert, incident)
         labels = alert.labels
         if labels:
@@ -329,30 +334,33 @@ class FeatureBuilder:
 
     def _service_signals(
         self, alert: AlertContext, incident: IncidentState
-    ) -> tuple[float, float]:
-        """Topology and co-occurrence (like the same service), each fading with the
-        service's silence.
+    ) -> tuple[float, float, float]:
+        """Topology (either way, and as a caller of the incident's services) and
+        co-occurrence, each fading with the service's silence, like the same service.
 
         Fading keeps a long incident from claiming every later alert of a service it
-        once touched: what counts is what the incident is doing now.
+        once touched: what counts is what the incident is doing now. A failing callee
+        shows up as symptoms on its callers, so a caller is the likelier symptom.
         """
-        topology = cooc = 0.0
+        topology = caller = cooc = 0.0
         at = alert.at
         services = incident.services
-        for service, related, together in self._related_in(alert, incident):
+        for service, related, calls, together in self._related_in(alert, incident):
             known = services.get(service)
             if known is None:
                 continue
             recency = math.exp(-abs(at - known[0]) / _SERVICE_FADE)
             if related * recency > topology:
                 topology = related * recency
+            if calls * recency > caller:
+                caller = calls * recency
             if together * recency > cooc:
                 cooc = together * recency
-        return topology, cooc
+        return topology, caller, cooc
 
     def _related_in(
         self, alert: AlertContext, incident: IncidentState
-    ) -> tuple[tuple[str, float, float], ...]:
+    ) -> tuple[tuple[str, float, float, float], ...]:
         """The incident's other services with any closeness to the alert's, memoised per
         incident until it gains a service (most pairs have none, so most rows skip the loop)."""
         memo = incident.service_memo if self.exclude is None else None
@@ -364,30 +372,31 @@ class FeatureBuilder:
         for service in incident.services:
             if service == alert.service:
                 continue
-            related, together = self._closeness(alert, service)
+            related, calls, together = self._closeness(alert, service)
             if related > 0.0 or together > 0.0:
-                found.append((service, related, together))
+                found.append((service, related, calls, together))
         result = tuple(found)
         if memo is not None:
             memo[alert.service] = result
         return result
 
-    def _closeness(self, alert: AlertContext, service: str) -> tuple[float, float]:
+    def _closeness(self, alert: AlertContext, service: str) -> tuple[float, float, float]:
         key = (alert.service, service)
         known = self._pair_memo.get(key) if self.exclude is None else None
         if known is not None:
             return known
-        related = 0.0
+        related = calls = 0.0
         if self._topology is not None and alert.node is not None:
             other = self._topology.node_of(service)
             if other is not None and other != alert.node:
                 related = self._topology.closeness(alert.node, other)
+                calls = self._topology.caller_closeness(alert.node, other)
         together = self._cooccurrence.score(alert.service_item, service_item(service), self.exclude)
         if self.exclude is None:
             if len(self._pair_memo) > _MEMO_LIMIT:
                 self._pair_memo.clear()
-            self._pair_memo[key] = (related, together)
-        return related, together
+            self._pair_memo[key] = (related, calls, together)
+        return related, calls, together
 
     def _template_signals(
         self, alert: AlertContext, incident: IncidentState

@@ -54,7 +54,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "newest": 0.5,
     "solo": -2.0,
     "burst": 4.0,
-    "superseded": -6.0,
+    "superseded": -8.0,
 }
 DEFAULT_BIAS = -4.5
 

@@ -45,6 +45,7 @@ class Topology:
         typical = connected[len(connected) // 2] if connected else 1
         # Hub factor: 1 for a node of typical degree, 1/sqrt(k) for one k times as connected.
         self._hub = {n: min(1.0, math.sqrt(typical / d)) if d else 1.0 for n, d in degrees.items()}
+        self._downstream: dict[str, dict[str, float]] = {}
         self._closeness = {n: self._reach(n, callees, callers) for n in self.nodes}
         self._node_of: dict[str, str | None] = {}
 
@@ -88,6 +89,12 @@ class Topology:
         reach = self._closeness.get(a)
         return reach.get(b, 0.0) if reach is not None else 0.0
 
+    def caller_closeness(self, caller: str, callee: str) -> float:
+        """How close ``caller`` is to ``callee`` along calls (0 unless it calls it, at most
+        ``MAX_HOPS`` away): where a failing callee's symptoms show up."""
+        reach = self._downstream.get(caller)
+        return reach.get(callee, 0.0) if reach is not None else 0.0
+
     def neighbours(self, node: str) -> tuple[str, ...]:
         """Nodes with any closeness to ``node``, closest first."""
         reach = self._closeness.get(node, {})
@@ -98,6 +105,7 @@ class Topology:
     ) -> dict[str, float]:
         reach: dict[str, float] = {start: 1.0}
         for graph in (callees, callers):
+            along: dict[str, float] = {}
             hops = {start: 0}
             queue = deque([start])
             while queue:
@@ -111,4 +119,7 @@ class Topology:
                     queue.append(nxt)
                     weight = _HOP_WEIGHT[hops[nxt]] * min(self._hub[start], self._hub[nxt])
                     reach[nxt] = max(reach.get(nxt, 0.0), weight)
+                    along[nxt] = weight
+            if graph is callees:
+                self._downstream[start] = along
         return reach

@@ -52,7 +52,9 @@ class IncidentState:
     # Feature parts that depend only on the alert's template; cleared when templates change.
     template_memo: dict[int, tuple[float, float]] = field(default_factory=dict)
     # Services related to an alert's service, by that service; cleared when services change.
-    service_memo: dict[str, tuple[tuple[str, float, float], ...]] = field(default_factory=dict)
+    service_memo: dict[str, tuple[tuple[str, float, float, float], ...]] = field(
+        default_factory=dict
+    )
 
     def add(self, seen: Observation) -> tuple[str | None, tuple[str, int] | None]:
         """Take an alert in; return the service and kind it forgot to make room, if any."""

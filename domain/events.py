@@ -24,6 +24,10 @@ class IncidentEventKind(StrEnum):
     ESCALATED = "ESCALATED"
     """Escalated by hand, or a step skipped because nobody was on call."""
     REASSIGNED = "REASSIGNED"
+    NOTIFIED = "NOTIFIED"
+    """A page reached one of a person's contact methods."""
+    NOTIFICATION_FAILED = "NOTIFICATION_FAILED"
+    """A page could not be delivered after its last attempt (dead letter)."""
 
 
 # Weak references let subscribers share the work done once per event

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from domain.clock import Clock
 from domain.contact.repository import ContactMethodRepository, NotificationRuleRepository
 from domain.contact.service import ContactBook
+from domain.events import EventPublisher
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
 from domain.store.database import Database
@@ -29,7 +30,12 @@ class Notifications:
 
 
 def build_notifications(
-    db: Database, *, desk: IncidentDesk, config: NotificationConfig, clock: Clock
+    db: Database,
+    *,
+    desk: IncidentDesk,
+    publisher: EventPublisher,
+    config: NotificationConfig,
+    clock: Clock,
 ) -> Notifications:
     users = UserRepository(db)
     incidents = IncidentRepository(db)
@@ -44,13 +50,19 @@ def build_notifications(
         key=SecretKey(db, config.secret_key), public_url=config.public_url, ttl=config.ack_link_ttl
     )
     pager = OutboxPager(
-        contacts=contacts, outbox=outbox, incidents=incidents, users=users, clock=clock
+        contacts=contacts,
+        outbox=outbox,
+        incidents=incidents,
+        users=users,
+        publisher=publisher,
+        clock=clock,
     )
     worker = DeliveryWorker(
         outbox=outbox,
         contacts=contacts,
         links=links,
         incidents=incidents,
+        publisher=publisher,
         config=config,
         clock=clock,
     )

@@ -19,6 +19,7 @@ import httpx
 from domain.clock import Clock
 from domain.contact.model import ContactKind
 from domain.contact.service import ContactBook
+from domain.events import EventPublisher
 from domain.incident.model import IncidentStatus, TimelineKind
 from domain.incident.repository import IncidentRepository
 from domain.store.timestamps import to_ms
@@ -56,9 +57,11 @@ class DeliveryWorker:
         contacts: ContactBook,
         links: AckLinks,
         incidents: IncidentRepository,
+        publisher: EventPublisher,
         config: NotificationConfig,
         clock: Clock,
     ) -> None:
+        self._publisher = publisher
         self._outbox = outbox
         self._contacts = contacts
         self._links = links
@@ -122,6 +125,7 @@ class DeliveryWorker:
         ):
             await timeline.record(
                 self._incidents,
+                self._publisher,
                 _with(entry, attempt),
                 TimelineKind.NOTIFICATION_SENT,
                 f"Notified {entry.user_name} by {method.kind.value} ({method.label}).",
@@ -158,6 +162,7 @@ class DeliveryWorker:
             log.warning("notification %s dead after %d attempts: %s", entry.id, attempts, error)
             await timeline.record(
                 self._incidents,
+                self._publisher,
                 _with(entry, attempt),
                 TimelineKind.NOTIFICATION_FAILED,
                 f"Could not notify {entry.user_name} by "

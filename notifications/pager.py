@@ -8,6 +8,7 @@ from datetime import timedelta
 from domain.clock import Clock
 from domain.contact.service import ContactBook
 from domain.escalation.paging import PageRequest
+from domain.events import EventPublisher
 from domain.ids import new_id
 from domain.incident.model import TimelineKind
 from domain.incident.repository import IncidentRepository
@@ -33,8 +34,10 @@ class OutboxPager:
         outbox: Outbox,
         incidents: IncidentRepository,
         users: UserRepository,
+        publisher: EventPublisher,
         clock: Clock,
     ) -> None:
+        self._publisher = publisher
         self._contacts = contacts
         self._users = users
         self._outbox = outbox
@@ -99,6 +102,7 @@ class OutboxPager:
             if await self._outbox.add(missed):
                 await timeline.record(
                     self._incidents,
+                    self._publisher,
                     missed,
                     TimelineKind.NOTIFICATION_FAILED,
                     f"Could not page {user_name}: {error}",

@@ -1,9 +1,11 @@
-"""Notifications on the incident timeline: what was sent, and what could not be."""
+"""Notifications on the incident timeline, and as live events: what was sent, and what
+could not be."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from domain.events import EventPublisher, IncidentEvent, IncidentEventKind
 from domain.ids import new_id
 from domain.incident.model import TimelineEntry, TimelineKind
 from domain.incident.repository import IncidentRepository
@@ -12,8 +14,15 @@ from notifications.outbox import OutboxEntry
 ACTOR = "system:notifications"
 
 
+_EVENT_OF = {
+    TimelineKind.NOTIFICATION_SENT: IncidentEventKind.NOTIFIED,
+    TimelineKind.NOTIFICATION_FAILED: IncidentEventKind.NOTIFICATION_FAILED,
+}
+
+
 async def record(
     incidents: IncidentRepository,
+    publisher: EventPublisher,
     entry: OutboxEntry,
     kind: TimelineKind,
     message: str,
@@ -40,3 +49,16 @@ async def record(
             )
         ]
     )
+    incident = (await incidents.by_ids([entry.incident_id])).get(entry.incident_id)
+    if incident is not None:
+        await publisher.publish(
+            [
+                IncidentEvent(
+                    kind=_EVENT_OF[kind],
+                    incident_id=incident.id,
+                    service_id=incident.service_id,
+                    committed_at=at,
+                    incident=incident.to_document(),
+                )
+            ]
+        )

@@ -9,8 +9,10 @@ import httpx
 from tests.api.escalation import create_policy, service_with_policy, step, trigger, user_target
 from tests.notifications.receivers import HttpReceiver
 from tests.notifications.scene import arrived, contact, person
-from tests.support import GraphQLClient, LiveServer, eventually, unique
+from tests.support import GraphQLClient, LiveServer, eventually, subscribe, unique
 
+EVENTS = """subscription($f: IncidentEventFilter) {
+  incidentEvents(filter: $f) { kind } }"""
 STATUS = """query($id: ID!) { incident(id: $id) { status acknowledgedBy
   notifications { status step } } }"""
 
@@ -23,9 +25,12 @@ async def test_an_escalation_step_pages_and_the_link_stops_it(
     await contact(notify_client, who, "WEBHOOK", receiver.url + path)
     policy = await create_policy(notify_client, [step(30, user_target(who.id))])
     service = await service_with_policy(notify_client, policy["id"])
-    opened = await trigger(notify_client, service["name"])
+    async with subscribe(notify_server, EVENTS, {"f": {"serviceIds": [service["id"]]}}) as events:
+        opened = await trigger(notify_client, service["name"])
+        [delivery] = await arrived(lambda: receiver.delivered(path), seconds=30)
+        kinds = [(await events.next())["data"]["incidentEvents"]["kind"] for _ in range(3)]
+    assert kinds == ["CREATED", "PAGED", "NOTIFIED"]
 
-    [delivery] = await arrived(lambda: receiver.delivered(path), seconds=30)
     body = delivery.json()
     assert body["incident"]["id"] == opened["id"]
     assert body["incident"]["service"] == service["name"]
