@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -40,6 +41,9 @@ def create_app(
             app.state.container = runtime.container
             app.state.authenticator = Authenticator(runtime.container.users)
             app.state.runtime = runtime
+            # What start-up built (the schema, libraries, the correlation model) lives as
+            # long as the process: keep the collector from walking it again and again.
+            gc.freeze()
             yield
 
     graphql = VigilGraphQL(

@@ -100,6 +100,7 @@ async def start_runtime(
     escalation = PeriodicTasks(settings.escalation_tick_s, escalation_jobs(container))
     await escalation.start()
     stack.push_async_callback(escalation.stop)
+    stack.push_async_callback(container.notifications.center.aclose)
     delivery = PeriodicTasks(settings.escalation_tick_s, delivery_jobs(container))
     await delivery.start()
     stack.push_async_callback(delivery.stop)

@@ -49,6 +49,9 @@ class NotificationCenter:
     async def deliver_due(self) -> int:
         return await self._worker.deliver_due()
 
+    async def aclose(self) -> None:
+        await self._worker.aclose()
+
     async def send_test(self, principal: Principal, contact_method_id: str) -> OutboxEntry:
         """Send a test through the outbox now; failures are retried like any notification."""
         method = await self._contacts.method(principal, contact_method_id)

@@ -92,6 +92,7 @@ def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
         port=settings.port if port is None else port,
         log_level=settings.log_level.lower(),
         ws="websockets-sansio",
+        ws_per_message_deflate=settings.ws_compression,
     )
     return 0
 

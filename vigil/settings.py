@@ -52,6 +52,9 @@ class Settings:
     """How often heartbeats and alert timeouts are checked."""
     escalation_tick_s: float = 1.0
     """How often due escalation steps are looked for: how late a step may fire."""
+    ws_compression: bool = False
+    """permessage-deflate on websockets: off, since live events are small and compressing
+    each one for each subscriber was a visible share of a fan-out (as Socket.IO decided)."""
     notifications: NotificationConfig = field(default_factory=NotificationConfig)
 
     @classmethod
@@ -134,8 +137,20 @@ class Settings:
                 low=0.1,
                 high=60,
             ),
+            ws_compression=_boolean(
+                get("WS_COMPRESSION"), "VIGIL_WS_COMPRESSION", defaults.ws_compression
+            ),
             notifications=_notifications(get),
         )
+
+
+def _boolean(raw: str | None, name: str, default: bool) -> bool:
+    if raw is None:
+        return default
+    value = raw.lower()
+    if value not in {"true", "false", "1", "0", "yes", "no"}:
+        raise ConfigError(f"{name} must be true or false, got {raw!r}.", field=name)
+    return value in {"true", "1", "yes"}
 
 
 def _integer(raw: str | None, name: str, default: int, *, low: int, high: int) -> int:
@@ -205,12 +220,6 @@ def _notifications(get: Callable[[str], str | None]) -> NotificationConfig:
             field="VIGIL_SMS_GATEWAY_URL",
         )
     smtp = defaults.smtp
-    starttls = (get("SMTP_STARTTLS") or str(smtp.starttls)).lower()
-    if starttls not in {"true", "false", "1", "0", "yes", "no"}:
-        raise ConfigError(
-            f"VIGIL_SMTP_STARTTLS must be true or false, got {starttls!r}.",
-            field="VIGIL_SMTP_STARTTLS",
-        )
     return NotificationConfig(
         public_url=public_url,
         secret_key=secret_key,
@@ -220,7 +229,7 @@ def _notifications(get: Callable[[str], str | None]) -> NotificationConfig:
             username=get("SMTP_USERNAME"),
             password=get("SMTP_PASSWORD"),
             sender=get("SMTP_FROM") or smtp.sender,
-            starttls=starttls in {"true", "1", "yes"},
+            starttls=_boolean(get("SMTP_STARTTLS"), "VIGIL_SMTP_STARTTLS", smtp.starttls),
         ),
         sms_gateway_url=sms_url,
         sms_gateway_token=get("SMS_GATEWAY_TOKEN"),

@@ -78,6 +78,9 @@ def test_variables_without_the_vigil_prefix_are_ignored() -> None:
         ("VIGIL_LOG_LEVEL", "debug", "log_level", "DEBUG"),
         ("VIGIL_LOG_LEVEL", "WARNING", "log_level", "WARNING"),
         ("VIGIL_LOG_LEVEL", "error", "log_level", "ERROR"),
+        ("VIGIL_WS_COMPRESSION", "true", "ws_compression", True),
+        ("VIGIL_WS_COMPRESSION", "YES", "ws_compression", True),
+        ("VIGIL_WS_COMPRESSION", "0", "ws_compression", False),
     ],
 )
 def test_each_variable_is_parsed(
@@ -141,6 +144,7 @@ def test_all_variables_together() -> None:
         ("VIGIL_CORRELATION_WINDOW_SECONDS", "0", "between 1 and 86400"),
         ("VIGIL_CORRELATION_WINDOW_SECONDS", "86401", "between 1 and 86400"),
         ("VIGIL_CORRELATION_WINDOW_SECONDS", "5m", "whole number"),
+        ("VIGIL_WS_COMPRESSION", "maybe", "true or false"),
     ],
 )
 def test_invalid_values_raise_config_error_naming_the_variable(
