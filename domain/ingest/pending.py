@@ -1,12 +1,14 @@
-"""Incidents this process has planned but may not have written yet.
+"""Incidents this process has decided but the store may not show yet.
 
 Correlation must see every incident decided before it, so deciding is serialised
-within a process; writing is not. A batch registers the incidents of its plan here
-before it leaves the lock and the next batch reads them beside the store's, so
-batches write concurrently without a later one opening a second incident for the
-same problem. A batch that grows an incident another batch has opened but not yet
-inserted waits for that insert before its own update, or the update would match
-nothing.
+within a process; reading the store and writing to it are not. A batch reads the
+open incidents before it takes the lock, registers the incidents of its plan here
+before it leaves the lock, and writes after. What its read may have missed is what
+other batches decided: those still being written (pending) and those written since
+the read began (settled, kept until no batch that read before them is left), so it
+correlates against the store's view merged with both. A batch that grows an
+incident another batch has opened but not yet inserted waits for that insert before
+its own update, or the update would match nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -40,22 +43,48 @@ class Hold:
     dependency_documents: list[Incident] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A batch's read of the store: what was settled after it began is merged in."""
+
+    epoch: int
+
+
 class PendingIncidents:
     def __init__(self) -> None:
         self._pending: dict[str, _Pending] = {}
+        self._settled: dict[str, tuple[int, Incident]] = {}
+        """Incident id -> (epoch it was written in, its state then)."""
+        self._epoch = 0
+        self._readers: Counter[int] = Counter()
 
-    def merged_with(self, stored: list[Incident], wanted: Iterable[str] | None) -> list[Incident]:
-        """The open incidents as read from the store, completed by those still pending
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Read]:
+        """Around a batch's read of the store, up to its `hold` (or its failure)."""
+        read = Read(self._epoch)
+        self._readers[read.epoch] += 1
+        try:
+            yield read
+        finally:
+            self._readers[read.epoch] -= 1
+            if not self._readers[read.epoch]:
+                del self._readers[read.epoch]
+            oldest = min(self._readers, default=self._epoch)
+            self._settled = {i: e for i, e in self._settled.items() if e[0] > oldest}
+
+    def merged_with(
+        self, read: Read, stored: list[Incident], wanted: Iterable[str] | None
+    ) -> list[Incident]:
+        """The open incidents as ``read`` from the store, completed by those decided since
         (of the services ``wanted``, or of all)."""
         services = None if wanted is None else set(wanted)
         merged = {incident.id: incident for incident in stored}
-        for incident_id, pending in self._pending.items():
-            if services is not None and pending.incident.service_id not in services:
+        recent = [incident for epoch, incident in self._settled.values() if epoch > read.epoch]
+        for incident in recent + [pending.incident for pending in self._pending.values()]:
+            if services is not None and incident.service_id not in services:
                 continue
-            found = merged.get(incident_id)
-            merged[incident_id] = (
-                pending.incident if found is None else _latest(found, pending.incident)
-            )
+            found = merged.get(incident.id)
+            merged[incident.id] = incident if found is None else _latest(found, incident)
         return list(merged.values())
 
     def hold(self, plan: AttachmentPlan) -> Hold:
@@ -90,6 +119,8 @@ class PendingIncidents:
                 pending.holders -= 1
                 if pending.holders <= 0:
                     del self._pending[incident_id]
+                    self._epoch += 1
+                    self._settled[incident_id] = (self._epoch, pending.incident)
 
     def inserted(self, hold: Hold) -> None:
         """The batch's new incidents are written (or failed to be): dependents may go on."""

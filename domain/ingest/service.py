@@ -320,16 +320,25 @@ class AlertIngestor:
         """Attach alerts to incidents: `fresh` ones are stored here, `relink` ones (stored
         without an incident) are linked.
 
-        Incidents are decided under the lock and written after it, while the next batch
-        already correlates against them as pending (`PendingIncidents`); the alerts follow.
+        The open incidents are read before the lock, the incidents are decided under it
+        and written after it; what other batches decided meanwhile comes from
+        `PendingIncidents`. The alerts follow.
         The journal entry spans both writes, so a crash in between is mended from the
         alerts that were in fact stored. Returns the
         plan as written and the open keys of fresh alerts a concurrent sender stored first.
         """
         attachable = [a for a in fresh if a.suppression is None] + relink
-        async with self._correlation_lock:
-            plan = await self._plan(attachable, now)
-            hold = self._pending.hold(plan)
+        with self._pending.reading() as read:
+            services = self._candidate_services(attachable)
+            stored = (
+                await self._incidents.open_since(self._since(attachable, now), services)
+                if attachable
+                else []
+            )
+            async with self._correlation_lock:
+                candidates = self._pending.merged_with(read, stored, services)
+                plan = await self._plan(attachable, candidates, now)
+                hold = self._pending.hold(plan)
         with self._pending.writing(plan, hold):
             entry = (
                 None
@@ -372,16 +381,21 @@ class AlertIngestor:
             if withdrawn:
                 await self._incidents.withdraw(incident_id, withdrawn)
 
-    async def _plan(self, alerts: list[Alert], now: datetime) -> AttachmentPlan:
-        """Correlate alerts against the open incidents of their services."""
+    def _since(self, alerts: list[Alert], now: datetime) -> datetime:
+        """How far back (event time) an open incident can still be joined by ``alerts``."""
+        return min((a.occurred_at for a in alerts), default=now) - self._correlator.lookback
+
+    def _candidate_services(self, alerts: list[Alert]) -> set[str] | None:
+        """The services whose open incidents ``alerts`` may join; None: all."""
+        return None if self._correlator.across_services else {a.service_id for a in alerts}
+
+    async def _plan(
+        self, alerts: list[Alert], open_incidents: list[Incident], now: datetime
+    ) -> AttachmentPlan:
+        """Correlate alerts against the open incidents they may join."""
         if not alerts:
             return AttachmentPlan(now=now)
         name_of = {a.service_id: a.service for a in alerts}
-        since = min(a.occurred_at for a in alerts) - self._correlator.lookback
-        services = None if self._correlator.across_services else set(name_of)
-        open_incidents = self._pending.merged_with(
-            await self._incidents.open_since(since, services), services
-        )
         decisions = self._correlator.assign(
             [facts_of(a) for a in alerts],
             [

@@ -42,17 +42,25 @@ def alert_at(at: datetime) -> Alert:
     return stored_alert(service_id="svc", service="db", at=at, dedup_key=new_id())
 
 
+def seen_now(
+    pending: PendingIncidents, stored: list[Incident], wanted: set[str] | None
+) -> list[Incident]:
+    """What a batch whose store read begins now correlates against."""
+    with pending.reading() as read:
+        return pending.merged_with(read, stored, wanted)
+
+
 async def test_a_planned_incident_is_seen_before_it_is_stored() -> None:
     pending = PendingIncidents()
     alert = alert_at(T0)
     plan = plan_attachment([alert], [Decision(alert.id, None, 1, 1.0, "new")], [], [7], T0)
     hold = pending.hold(plan)
-    (seen,) = pending.merged_with([], {"svc"})
+    (seen,) = seen_now(pending, [], {"svc"})
     assert seen.id == alert.incident_id and seen.number == 7
-    assert pending.merged_with([], {"other"}) == []
+    assert seen_now(pending, [], {"other"}) == []
     with pending.writing(plan, hold):
         pass
-    assert pending.merged_with([], None) == [], "forgotten once written"
+    assert seen_now(pending, [], None) == [], "a read that begins now finds it in the store"
 
 
 async def test_growth_waits_for_the_insert_of_an_incident_opened_by_another_batch() -> None:
@@ -60,7 +68,7 @@ async def test_growth_waits_for_the_insert_of_an_incident_opened_by_another_batc
     first = alert_at(T0)
     opening = plan_attachment([first], [Decision(first.id, None, 1, 1.0, "new")], [], [7], T0)
     opener = pending.hold(opening)
-    (planned,) = pending.merged_with([], {"svc"})
+    (planned,) = seen_now(pending, [], {"svc"})
 
     later = alert_at(T0 + timedelta(seconds=5))
     growing = plan_attachment(
@@ -71,7 +79,7 @@ async def test_growth_waits_for_the_insert_of_an_incident_opened_by_another_batc
     assert [i.id for i in grower.dependency_documents] == [planned.id]
     inserted = grower.depends_on[planned.id]
     assert not inserted.done()
-    (merged,) = pending.merged_with([], {"svc"})
+    (merged,) = seen_now(pending, [], {"svc"})
     assert merged.alert_count == 2 and merged.last_event_at == T0 + timedelta(seconds=5)
 
     with pending.writing(opening, opener):
@@ -79,7 +87,7 @@ async def test_growth_waits_for_the_insert_of_an_incident_opened_by_another_batc
     await asyncio.wait_for(inserted, 1)
     with pending.writing(growing, grower):
         pass
-    assert pending.merged_with([], None) == []
+    assert seen_now(pending, [], None) == []
 
 
 async def test_the_store_view_and_the_pending_view_merge_to_the_further_of_each() -> None:
@@ -94,7 +102,21 @@ async def test_the_store_view_and_the_pending_view_merge_to_the_further_of_each(
     acknowledged = incident(
         "i1", count=5, last=T0 + timedelta(minutes=1), status=IncidentStatus.ACKNOWLEDGED
     )
-    (merged,) = pending.merged_with([acknowledged], {"svc"})
+    (merged,) = seen_now(pending, [acknowledged], {"svc"})
     assert merged.alert_count == 5
     assert merged.last_event_at == T0 + timedelta(minutes=2)
     assert merged.status is IncidentStatus.ACKNOWLEDGED
+
+
+async def test_a_read_that_began_before_a_write_finished_still_sees_what_it_wrote() -> None:
+    pending = PendingIncidents()
+    alert = alert_at(T0)
+    plan = plan_attachment([alert], [Decision(alert.id, None, 1, 1.0, "new")], [], [7], T0)
+    hold = pending.hold(plan)
+    with pending.reading() as early:  # its store read may not show the incident yet
+        with pending.writing(plan, hold):
+            pending.inserted(hold)
+        (seen,) = pending.merged_with(early, [], {"svc"})
+        assert seen.id == alert.incident_id
+        assert seen_now(pending, [], None) == [], "a later read finds it in the store"
+    assert not pending._settled, "forgotten once no earlier read is left"
