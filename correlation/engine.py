@@ -16,7 +16,8 @@ import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from operator import itemgetter, mul
+from itertools import islice
+from operator import itemgetter, le, mul
 
 from correlation.bursts import BurstDetector
 from correlation.features import FEATURES, LOCALITY_LABELS, AlertContext, FeatureBuilder
@@ -31,6 +32,7 @@ _MASK_CACHE = 100_000
 # Bounds are compared with this much room for rounding, so pruning never changes a choice.
 _SLACK = 1e-9
 _BOUND = itemgetter(0)
+_LOCALITY = frozenset(LOCALITY_LABELS)
 # Topology or co-occurrence this weak does not make an incident worth scoring.
 _RELATED_MINIMUM = 0.3
 
@@ -134,8 +136,12 @@ class CorrelationEngine:
     def decide(self, alerts: Sequence[AlertFacts]) -> list[Verdict]:
         """Decide for a batch, in the order given, and take the alerts into the working set."""
         contexts = self.contexts(alerts)
+        keys = [(context.at, context.alert_id) for context in contexts]
+        if all(map(le, keys, islice(keys, 1, None))):
+            # Already in event-time order, as replayed streams and most batches are.
+            return [self._decide_one(context) for context in contexts]
         verdicts: dict[str, Verdict] = {}
-        for index in sorted(range(len(alerts)), key=lambda i: (contexts[i].at, alerts[i].id)):
+        for index in sorted(range(len(alerts)), key=keys.__getitem__):
             verdicts[alerts[index].id] = self._decide_one(contexts[index])
         return [verdicts[a.id] for a in alerts]
 
@@ -196,8 +202,9 @@ class CorrelationEngine:
             moment = alert.occurred_at
             if moment.tzinfo is None:
                 raise ValueError(f"alert {alert.id}: occurred_at must be timezone-aware")
-            given = alert.labels
-            labels = frozenset(f"{key}={given[key]}" for key in LOCALITY_LABELS if key in given)
+            labels = frozenset(
+                [f"{key}={value}" for key, value in alert.labels.items() if key in _LOCALITY]
+            )
             contexts.append(
                 context(alert.id, moment.timestamp(), alert.service, text, template, labels)
             )
@@ -266,17 +273,17 @@ class CorrelationEngine:
         best_z = -math.inf
         best_row: list[float] = []
         weights, bias, features = self._weights, self._bias, self.features
-        # Every candidate gets its cheap signals; the costly ones only while its bound (cheap
-        # score plus the most the costly signals could add) can still beat the best so far
-        # and reach the threshold. Ties go to the earliest candidate, as in a plain scan.
-        # Two bounds, each an upper limit of the exact score: one from lookups alone (in
-        # whose order candidates are taken), a tighter one from the cheap signals.
+        # Scoring every candidate in full would cost most of a decision, so each is scored
+        # only while an upper bound of its score can still reach the threshold and beat
+        # the best so far: first a bound from lookups alone (candidates are taken in its
+        # order), then one from the cheap signals plus the most the costly ones could add.
+        # Ties go to the earliest candidate, as in a plain scan, so the choice is the same.
         headroom = self._headroom(context)
-        bounded = features.quick_bounds(context, candidates, headroom)
+        floor = self._cut - _SLACK
+        bounded = features.quick_bounds(context, candidates, headroom, floor)
         if len(bounded) > 1:
             bounded.sort(key=_BOUND, reverse=True)
-        best_position = len(bounded)
-        floor = self._cut - _SLACK
+        best_position = len(candidates)
         top_bound = -math.inf
         newest = candidates[-1] if candidates else None
         for quick, position, incident in bounded:
@@ -284,8 +291,8 @@ class CorrelationEngine:
                 break
             is_newest = incident is newest
             bound = features.cheap_score(context, incident, is_newest) + headroom
-            top_bound = max(top_bound, bound)
             if bound < floor or bound < best_z - _SLACK:
+                top_bound = max(top_bound, bound)
                 continue
             row = features.row(context, incident, is_newest)
             z = bias + sum(map(mul, weights, row))
@@ -308,8 +315,8 @@ class CorrelationEngine:
         self._opened += 1
         working_set.open(incident_id, seen)
         # No candidate reached the threshold: the best one's score, or, where none was worth
-        # scoring in full, the most any could have scored.
-        score = _logistic(max(best_z, top_bound)) if bounded else 0.0
+        # scoring in full, the most any could have scored (below the threshold either way).
+        score = _logistic(best_z if best is not None else top_bound)
         return Verdict(context.alert_id, incident_id, True, round(score, 4), None)
 
 

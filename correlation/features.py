@@ -241,10 +241,17 @@ class FeatureBuilder:
         self._most_same_service = max(0.0, weights[_SAME_SERVICE])
 
     def quick_bounds(
-        self, alert: AlertContext, candidates: Sequence[IncidentState], headroom: float
+        self,
+        alert: AlertContext,
+        candidates: Sequence[IncidentState],
+        headroom: float,
+        floor: float,
     ) -> list[tuple[float, int, IncidentState]]:
-        """(bound, position, incident) for each candidate, from lookups alone, no arithmetic
-        on times: every time-fading signal is taken at its most (the newest is last)."""
+        """(bound, position, incident) for the candidates whose bound reaches ``floor``.
+
+        From lookups alone, no arithmetic on times: every time-fading signal is taken at
+        its most (``headroom`` is the most the ``RICH`` signals add; the newest is last).
+        """
         w = self._weights
         at = alert.at
         if at != self._fade_at or self.last_onset != self._fade_onset:
@@ -253,21 +260,22 @@ class FeatureBuilder:
         fresh, stale = w[_BURST] * fade, w[_SUPERSEDED] * fade
         common = self._bias + w[_SOLO] * alert.solo + headroom + self._most_in_time
         same_kind, same_service = self._most_same_kind, self._most_same_service
+        newest = max(0.0, w[_NEWEST])
+        if common + max(fresh, stale) + same_kind + same_service + newest < floor:
+            return []
         kind, service = alert.kind, alert.service
-        bounds = [
-            (
-                common
-                + (fresh if incident.first >= onset else stale)
-                + (same_kind if kind in incident.kinds else 0.0)
-                + (same_service if service in incident.services else 0.0),
-                position,
-                incident,
-            )
-            for position, incident in enumerate(candidates)
-        ]
-        if bounds:
-            last = bounds[-1]
-            bounds[-1] = (last[0] + max(0.0, w[_NEWEST]), last[1], last[2])
+        last = len(candidates) - 1
+        bounds = []
+        for position, incident in enumerate(candidates):
+            bound = common + (fresh if incident.first >= onset else stale)
+            if kind in incident.kinds:
+                bound += same_kind
+            if service in incident.services:
+                bound += same_service
+            if position == last:
+                bound += newest
+            if bound >= floor:
+                bounds.append((bound, position, incident))
         return bounds
 
     def cheap_score(self, alert: AlertContext, incident: IncidentState, newest: bool) -> float:
@@ -330,7 +338,7 @@ class FeatureBuilder:
         labels = alert.labels
         if labels:
             held = incident.labels
-            values[_LABELS] = sum(1 for token in labels if token in held) / len(labels)
+            values[_LABELS] = len(labels & held.keys()) / len(labels)
 
     def _service_signals(
         self, alert: AlertContext, incident: IncidentState
@@ -406,20 +414,20 @@ class FeatureBuilder:
             known = memo.get(alert.template)
             if known is not None:
                 return known
-        similarity = 0.0
         cooc = 0.0
-        learned = self._cooccurrence.incidents > 0
         # The latest templates say what the incident is doing now; older ones cost time.
-        for template in islice(reversed(incident.templates), _RECENT_TEMPLATES):
-            similarity = max(similarity, self._templates.similarity(alert.template, template))
-            text = self._templates.text(template) if learned else None
-            if text is not None:
-                cooc = max(
-                    cooc,
-                    self._cooccurrence.score(
-                        alert.template_item, template_item(text), self.exclude
-                    ),
-                )
+        latest = tuple(islice(reversed(incident.templates), _RECENT_TEMPLATES))
+        similarity = self._templates.most_similar(alert.template, latest)
+        if self._cooccurrence.incidents > 0:
+            for template in latest:
+                text = self._templates.text(template)
+                if text is not None:
+                    cooc = max(
+                        cooc,
+                        self._cooccurrence.score(
+                            alert.template_item, template_item(text), self.exclude
+                        ),
+                    )
         if memo is not None:
             memo[alert.template] = (similarity, cooc)
         return similarity, cooc

@@ -55,6 +55,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "solo": -2.0,
     "burst": 4.0,
     "superseded": -8.0,
+    # Both directions count alike in the priors (a callee's alert may be the root arriving
+    # late); how much more a caller's counts is learned from history.
+    "topology_caller": 0.0,
 }
 DEFAULT_BIAS = -4.5
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 
 from sklearn.feature_extraction.text import HashingVectorizer
 
@@ -72,7 +73,8 @@ class TemplateIndex:
 
     def vectorise(self, template_ids: list[int]) -> None:
         """Vectorise templates not seen before in one call (much faster than one by one)."""
-        missing = sorted({t for t in template_ids if t not in self._vectors and t in self._texts})
+        vectors, texts = self._vectors, self._texts
+        missing = sorted(t for t in set(template_ids) if t not in vectors and t in texts)
         if not missing:
             return
         matrix = self._vectorizer.transform([self._texts[t] for t in missing]).tocsr()
@@ -83,6 +85,20 @@ class TemplateIndex:
                     matrix.indices[start:end].tolist(), matrix.data[start:end].tolist(), strict=True
                 )
             )
+
+    def most_similar(self, a: int, others: Iterable[int]) -> float:
+        """The highest ``similarity`` of ``a`` to any of ``others`` (0 for none)."""
+        known = self._similarity
+        best = 0.0
+        for b in others:
+            if a == b:
+                value = 1.0
+            else:
+                cached = known.get((a, b) if a < b else (b, a))
+                value = cached if cached is not None else self.similarity(a, b)
+            if value > best:
+                best = value
+        return best
 
     def similarity(self, a: int, b: int) -> float:
         """Cosine similarity of two templates' hashed n-grams, in [0, 1]."""

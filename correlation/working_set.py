@@ -105,8 +105,9 @@ class WorkingSet:
         self._by_activity: OrderedDict[str, IncidentState] = OrderedDict()
         # key -> incident id -> when that incident last had an alert with the key,
         # most recent last, so lookups stop at the first entry too old to matter.
-        self._by_service: dict[str, OrderedDict[str, float]] = {}
-        self._by_kind: dict[tuple[str, int], OrderedDict[str, float]] = {}
+        # Plain dicts keep insertion order, and re-inserting moves a key last.
+        self._by_service: dict[str, dict[str, float]] = {}
+        self._by_kind: dict[tuple[str, int], dict[str, float]] = {}
 
     def __len__(self) -> int:
         return len(self._by_activity)
@@ -158,9 +159,6 @@ class WorkingSet:
             _unindex(self._by_kind, kind, incident_id)
         return incident
 
-    def joinable(self, incident: IncidentState, moment: float) -> bool:
-        return moment - incident.last <= self.max_idle and moment - incident.first <= self.max_age
-
     def candidates(
         self,
         moment: float,
@@ -172,13 +170,25 @@ class WorkingSet:
         """Incidents an alert could join: same kind lately, a related service active
         within ``service_horizon``, or any activity within ``recent``."""
         ids: set[str] = set()
-        _recent_keys(self._by_kind.get(kind), moment - self.max_idle, ids)
+        add = ids.add
+        members = self._by_kind.get(kind)
+        if members is not None:
+            since = moment - self.max_idle
+            for incident_id, at in islice(reversed(members.items()), MAX_PER_KEY):
+                if at < since:
+                    break
+                add(incident_id)
         by_service = self._by_service
         since = moment - service_horizon
         for service in services:
             members = by_service.get(service)
-            if members is not None:
-                _recent_keys(members, since, ids)
+            # Most services' latest incident is already too old: one look, no iterator.
+            if members is None or members[next(reversed(members))] < since:
+                continue
+            for incident_id, at in islice(reversed(members.items()), MAX_PER_KEY):
+                if at < since:
+                    break
+                add(incident_id)
         by_activity = self._by_activity
         for incident in islice(reversed(by_activity.values()), MAX_PER_KEY):
             if moment - incident.last > recent:
@@ -208,28 +218,21 @@ class WorkingSet:
         return incident
 
 
-def _index(index: dict[K, OrderedDict[str, float]], key: K, incident_id: str, at: float) -> None:
+def _index(index: dict[K, dict[str, float]], key: K, incident_id: str, at: float) -> None:
     members = index.get(key)
     if members is None:
-        members = index[key] = OrderedDict()
+        index[key] = {incident_id: at}
+        return
     previous = members.get(incident_id)
     if previous is None or at >= previous:
+        if previous is not None:
+            del members[incident_id]  # re-inserted below, as the most recent
         members[incident_id] = at
-        members.move_to_end(incident_id)
 
 
-def _unindex(index: dict[K, OrderedDict[str, float]], key: K, incident_id: str) -> None:
+def _unindex(index: dict[K, dict[str, float]], key: K, incident_id: str) -> None:
     members = index.get(key)
     if members is not None:
         members.pop(incident_id, None)
         if not members:
             del index[key]
-
-
-def _recent_keys(members: OrderedDict[str, float] | None, since: float, into: set[str]) -> None:
-    if members is None:
-        return
-    for incident_id, at in islice(reversed(members.items()), MAX_PER_KEY):
-        if at < since:
-            break
-        into.add(incident_id)

@@ -89,6 +89,13 @@ def test_pruned_scoring_agrees_with_a_learned_model_with_negative_weights() -> N
     assert same_partition(fast, full)
 
 
+def test_an_alert_that_opens_an_incident_reports_a_score_below_the_threshold() -> None:
+    verdicts = CorrelationEngine(topology=Topology.from_dict(TOPOLOGY)).decide(storm())
+    opened = [v for v in verdicts if v.opened]
+    assert opened and all(0.0 <= v.score < 0.5 for v in opened)
+    assert any(v.score > 0.0 for v in opened[1:])  # scored candidates, not only "none related"
+
+
 def test_caller_closeness_follows_calls_only() -> None:
     topology = Topology.from_dict(TOPOLOGY)
     # web calls api calls db: web and api show a failing db's symptoms; db does not call them.
