@@ -60,6 +60,8 @@ class Container:
     correlation: CorrelationSurface
     hub: LiveHub
     clock: Clock
+    public_url: str
+    """Where people reach this deployment (VIGIL_PUBLIC_URL), for links handed out."""
 
 
 def build_container(
@@ -105,12 +107,9 @@ def build_container(
     )
     user_repository = UserRepository(db)
     schedule_repository = ScheduleRepository(db)
+    notification_config = notification_config or NotificationConfig()
     notifications = build_notifications(
-        db,
-        desk=desk,
-        publisher=publisher,
-        config=notification_config or NotificationConfig(),
-        clock=clock,
+        db, desk=desk, publisher=publisher, config=notification_config, clock=clock
     )
     escalation.pages.deliver_through(notifications.pager)
     return Container(
@@ -146,4 +145,5 @@ def build_container(
         ),
         hub=hub,
         clock=clock,
+        public_url=notification_config.public_url,
     )

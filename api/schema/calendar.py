@@ -38,13 +38,14 @@ class CalendarFeed:
         )
 
 
-@strawberry.type(description="A new calendar feed. `path` holds its secret: shown once.")
+@strawberry.type(description="A new calendar feed. `url` and `path` hold its secret: shown once.")
 class CreatedCalendarFeed:
     feed: CalendarFeed
-    path: str = strawberry.field(
-        description="Append to the server's address and subscribe in a calendar app "
-        "(webcal:// or https://). Optional query: ?past=<days 0-31>&days=<days 1-366>."
+    url: str = strawberry.field(
+        description="Subscribe to it in a calendar app (as https:// or webcal://), built on "
+        "VIGIL_PUBLIC_URL. Optional query: ?past=<days 0-31>&days=<days 1-366>."
     )
+    path: str = strawberry.field(description="The same, without the server's address.")
 
 
 @strawberry.input(description="Exactly one of the two.")
@@ -78,8 +79,11 @@ class CalendarMutation:
             schedule_id=None if input.schedule_id is None else str(input.schedule_id),
             user_id=None if input.user_id is None else str(input.user_id),
         )
+        path = feed_path(issued.secret)
         return CreatedCalendarFeed(
-            feed=CalendarFeed.from_domain(issued.feed), path=feed_path(issued.secret)
+            feed=CalendarFeed.from_domain(issued.feed),
+            url=context.container.public_url.rstrip("/") + path,
+            path=path,
         )
 
     @strawberry.mutation(description="The feed's URL answers 404 from now on.")

@@ -13,7 +13,7 @@ from tests.support import GraphQLClient, LiveServer
 from vigil.access_log import redact_path
 
 CREATE_FEED = """mutation($input: CreateCalendarFeedInput!) {
-  createCalendarFeed(input: $input) { path feed { id scope targetId status } } }"""
+  createCalendarFeed(input: $input) { url path feed { id scope targetId status } } }"""
 REVOKE_FEED = "mutation($id: ID!) { revokeCalendarFeed(id: $id) { id status revokedAt } }"
 
 
@@ -59,6 +59,7 @@ async def test_schedule_feed_holds_the_rendered_shifts(
     await client.data(CREATE_OVERRIDE, {"id": sid, "input": override})
     created = (await client.data(CREATE_FEED, {"input": {"scheduleId": sid}}))["createCalendarFeed"]
     assert created["path"].startswith("/calendar/vcf_") and created["path"].endswith(".ics")
+    assert created["url"] == "http://127.0.0.1:8000" + created["path"], "on VIGIL_PUBLIC_URL"
     assert created["feed"]["scope"] == "SCHEDULE" and created["feed"]["targetId"] == sid
 
     now = datetime.now(UTC)
