@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 from starlette.routing import Route, WebSocketRoute
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.ack_link import ack_link_routes
 from api.auth import Authenticator
@@ -49,6 +50,8 @@ def create_app(
     graphql = VigilGraphQL(
         schema,
         graphql_ide="graphiql" if settings.environment is Environment.DEVELOPMENT else None,
+        # The legacy `graphql-ws` protocol belongs to the abandoned subscriptions-transport-ws.
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
     return Starlette(
         routes=[

@@ -7,18 +7,42 @@ import json
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
 
 from api.auth import Authenticator
 from api.container import Container
 from api.context import Context
+from api.schema.live_delivery import LiveOperation, current_operation
 from api.schema.shared_execution import SharedEncodings
 from domain.errors import VigilError
 
 
+class LiveTransport(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, telling each operation's resolvers how to reach their
+    subscriber directly (api/schema/live_delivery.py)."""
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        assert isinstance(self.websocket, ASGIWebSocketAdapter)
+        current_operation.set(
+            LiveOperation(
+                id=operation.id,
+                query=operation.query,
+                variables=operation.variables,
+                operation_name=operation.operation_name,
+                websocket=self.websocket.ws,
+            )
+        )
+        await super().run_operation(operation)
+
+
 class VigilGraphQL(GraphQL[Context, None]):
     _encodings = SharedEncodings()
+    graphql_transport_ws_handler_class = LiveTransport
 
     def encode_json(self, data: object) -> str | bytes:
         # A subscription's next message: the same payload goes to many subscribers.

@@ -10,6 +10,7 @@ import strawberry
 from api.schema.access import context_of
 from api.schema.enums import IncidentEventKind
 from api.schema.incident import Incident
+from api.schema.live_delivery import LiveSender, current_operation
 from api.schema.shared_execution import IdentityMemo
 from domain.auth import Action
 from domain.events import IncidentEvent as DomainEvent
@@ -65,9 +66,14 @@ class Subscription:
         context.principal.require(Action.READ)
         wanted = filter or IncidentEventFilter()
         async with context.container.hub.subscribe(wanted.accepts) as subscriber:
-            async for event in subscriber.events():
-                context.refresh_loaders()
-                yield _event_value(event)
+            live = current_operation.get()
+            if live is None:
+                async for event in subscriber.events():
+                    context.refresh_loaders()
+                    yield _event_value(event)
+            else:
+                sender = LiveSender(live, info.schema._schema, context)
+                await sender.send_each(subscriber.events(), _event_value, context.refresh_loaders)
 
     @strawberry.subscription(description="The incident, after each change to it.")
     async def incident(
@@ -78,6 +84,13 @@ class Subscription:
         async with context.container.hub.subscribe(
             lambda event: event.incident_id == id
         ) as subscriber:
-            async for event in subscriber.events():
-                context.refresh_loaders()
-                yield _incident_value(event)
+            live = current_operation.get()
+            if live is None:
+                async for event in subscriber.events():
+                    context.refresh_loaders()
+                    yield _incident_value(event)
+            else:
+                sender = LiveSender(live, info.schema._schema, context)
+                await sender.send_each(
+                    subscriber.events(), _incident_value, context.refresh_loaders
+                )

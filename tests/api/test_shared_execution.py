@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from contextlib import AsyncExitStack
 
+import pytest
+import websockets
+from graphql import ExecutionResult
+from websockets.typing import Subprotocol
+
+from api.context import Context
+from api.schema.schema import schema
 from api.schema.shared_execution import IdentityMemo, SharedEncodings
 from tests.api.helpers import token_for_role
 from tests.api.queries import CREATE_SERVICE, INGEST
-from tests.support import GraphQLClient, LiveServer, subscribe, unique
+from tests.support import ADMIN_TOKEN, GraphQLClient, LiveServer, subscribe, unique
 
 NARROW = "subscription($f: IncidentEventFilter) { incidentEvents(filter: $f) { kind } }"
 WIDE = """
@@ -83,3 +91,32 @@ def test_shared_encodings_encode_one_object_once() -> None:
     encodings.encode({"a": 1})
     encodings.encode({"b": 2})
     assert encodings.encode(data) is not first  # evicted: encoded again
+
+
+async def test_a_subscription_run_in_process_yields_through_graphql_core(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    """Without a websocket (schema.subscribe), events take graphql-core's own path."""
+    name = unique("inproc")
+    sid = (await client.data(CREATE_SERVICE, {"input": {"name": name}}))["createService"]["id"]
+    state = server.app.state
+    context = Context(container=state.container, authenticator=state.authenticator)
+    context.authenticate(await state.container.users.authenticate(ADMIN_TOKEN))
+    stream = await schema.subscribe(
+        NARROW, variable_values={"f": {"serviceIds": [sid]}}, context_value=context
+    )
+    assert not isinstance(stream, ExecutionResult)
+    first = asyncio.ensure_future(anext(stream))
+    await asyncio.sleep(0.2)  # the resolver subscribes to the hub on its first step
+    await client.data(INGEST, {"alerts": [{"summary": "down", "service": name}]})
+    result = await asyncio.wait_for(first, 10)
+    assert result.data == {"incidentEvents": {"kind": "CREATED"}}
+    await stream.aclose()
+
+
+async def test_the_legacy_graphql_ws_protocol_is_refused(server: LiveServer) -> None:
+    async with websockets.connect(server.ws_url, subprotocols=[Subprotocol("graphql-ws")]) as ws:
+        with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 10)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4406
