@@ -197,7 +197,9 @@ class DeliveryWorker:
         public_url = self._config.public_url.rstrip("/")
         return Message(
             content=entry.content,
-            incident_url=None if incident_id is None else f"{public_url}/incidents/{incident_id}",
+            incident_url=None
+            if incident_id is None
+            else f"{public_url}/warroom#incident={incident_id}",
             ack_url=None
             if incident_id is None
             else await self._links.url(incident_id, entry.user_id, self._clock.now()),

@@ -358,6 +358,8 @@ function refetchDetailSoon() {
 
 function select(id) {
   state.selected = id;
+  // A link to this view (pages carry one: /warroom#incident=<id>) survives a reload.
+  history.replaceState(null, "", `#incident=${encodeURIComponent(id)}`);
   renderIncidents();
   refetchDetail().then(() => $("detail-heading").focus());
 }
@@ -432,6 +434,8 @@ async function start() {
     onRejected: (reason) => showLogin(reason),
   });
   state.live.start();
+  const linked = /^#incident=(.+)$/.exec(location.hash);
+  if (linked) select(decodeURIComponent(linked[1]));
 }
 
 async function main() {

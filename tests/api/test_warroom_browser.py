@@ -144,3 +144,17 @@ async def test_the_page_catches_up_after_a_dropped_connection(
     await expect(page.locator("#connection")).to_have_text("Live", timeout=LIVE_MS)
     await expect(row.locator('[data-field="alerts"]')).to_have_text("2 (2 firing)", timeout=LIVE_MS)
     await expect(page.locator("#announcer")).to_contain_text("Reconnected")
+
+
+async def test_a_link_in_a_page_opens_the_incident(
+    browser: Browser, client: GraphQLClient, server: LiveServer
+) -> None:
+    incident = await open_incident(client, unique("warroom"), summary="payments failing")
+    page = await browser.new_page()
+    # The link a notification carries (notifications/delivery.py), opened before logging in.
+    await page.goto(f"{server.url}/warroom#incident={incident['id']}")
+    await page.get_by_label("API token").fill(ADMIN_TOKEN)
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page.locator("#detail-heading")).to_contain_text(
+        "payments failing", timeout=LIVE_MS
+    )

@@ -39,7 +39,7 @@ async def test_email_arrives_at_the_smtp_server(
     body = payload.decode()
     assert "Service: checkout" in body
     assert "Alerts: 1" in body
-    assert f"/incidents/{opened['id']}" in body
+    assert f"/warroom#incident={opened['id']}" in body
     assert f"/ack/{opened['id']}.{who.id}." in body
     done = await settled(notify_client, opened["id"])
     assert [n["status"] for n in done["notifications"]] == ["SENT"]

@@ -12,7 +12,7 @@ def message(title: str, *, incident_id: str | None = "i1") -> Message:
     content = PageContent(incident_id, 42, title, "critical", "checkout", 3)
     return Message(
         content=content,
-        incident_url=None if incident_id is None else "https://vigil.example.com/incidents/i1",
+        incident_url=None if incident_id is None else "https://vigil.example.com/warroom#incident=i1",
         ack_url=None if incident_id is None else ACK,
         notification_id="n1",
     )
