@@ -121,8 +121,9 @@ async def start_runtime(
 async def _correlator(settings: Settings, db: Database) -> Correlator:
     if settings.correlation_engine is CorrelationEngineKind.WINDOW:
         return TimeWindowCorrelator(settings.correlation_window)
-    # The topology is read at start-up (and at each retraining): services registered
-    # later count from then. The newest stored model decides, else the built-in priors.
+    # The topology as registered now; ModelLearning.follow_topology (a background job)
+    # switches to a new one when services change. The newest stored model decides, else
+    # the built-in priors.
     topology = await topology_of(ServiceRepository(db))
     stored = await CorrelationModels(db).latest()
     return LearnedCorrelator(CorrelationEngine(stored.model if stored else None, topology))

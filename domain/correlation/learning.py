@@ -91,11 +91,28 @@ class ModelLearning:
             model = await asyncio.to_thread(train, history, topology, trained_at=now.isoformat())
             stored = await self._models.save(model, trained_at=now, trained_by=actor)
             if isinstance(self._correlator, LearnedCorrelator):
-                engine = CorrelationEngine(stored.model, topology)
-                recent = await self._alerts.recent_attached(engine.lookback, RESTORE_LIMIT)
-                engine.restore((facts_of(a), a.incident_id) for a in recent if a.incident_id)
-                self._correlator.use(engine)
+                await self._switch(self._correlator, CorrelationEngine(stored.model, topology))
             return stored
+
+    async def follow_topology(self) -> int:
+        """The job: decide with the services' current dependencies once they change, so
+        services registered after start-up count without a restart or a retraining."""
+        if not isinstance(self._correlator, LearnedCorrelator):
+            return 0
+        topology = await topology_of(self._services)
+        current = self._correlator.engine.topology
+        if current is not None and current.to_dict() == topology.to_dict():
+            return 0
+        async with self._training:
+            engine = CorrelationEngine(self._correlator.engine.model, topology)
+            await self._switch(self._correlator, engine)
+        return 1
+
+    async def _switch(self, correlator: LearnedCorrelator, engine: CorrelationEngine) -> None:
+        """Decide with ``engine`` from now on, its working set restored from the store."""
+        recent = await self._alerts.recent_attached(engine.lookback, RESTORE_LIMIT)
+        engine.restore((facts_of(a), a.incident_id) for a in recent if a.incident_id)
+        correlator.use(engine)
 
     async def _reviewed_history(self) -> list[tuple[AlertFacts, str]]:
         reviewed = set(await self._incidents.resolved_ids(MAX_REVIEWED_INCIDENTS))

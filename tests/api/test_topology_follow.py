@@ -1,0 +1,48 @@
+"""The learned engine follows the service catalog: no restart after registering services."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from domain.store.embedded import free_loopback_port
+from tests.api.correlation import grouping, send, storm
+from tests.api.queries import CREATE_SERVICE
+from tests.support import ADMIN_TOKEN, GraphQLClient, live_server
+from vigil.settings import CorrelationEngineKind, Settings
+
+CALLER = [("basket", "basket checkout errors"), ("pricing", "pricing lookups slow")]
+STRANGERS = [("newsletter", "newsletter sends failing"), ("thumbnails", "thumbnail queue full")]
+
+
+async def test_services_registered_after_start_up_count_in_correlation(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path,
+        admin_token=ADMIN_TOKEN,
+        port=free_loopback_port(),
+        worker_interval_s=1,
+        correlation_engine=CorrelationEngineKind.LEARNED,
+    )
+    now = datetime.now(UTC).replace(microsecond=0)
+    async with live_server(tmp_path, settings=settings) as server:
+        client = GraphQLClient(server)
+        for name, calls in (
+            ("pricing", []),
+            ("basket", ["pricing"]),
+            ("newsletter", []),
+            ("thumbnails", []),
+        ):
+            await client.data(CREATE_SERVICE, {"input": {"name": name, "dependsOn": calls}})
+        learning = server.app.state.container.correlation.learning
+        await learning.follow_topology()  # what the background job does every interval
+        assert await learning.follow_topology() == 0, "nothing changed since"
+
+        together = storm(now - timedelta(hours=2), CALLER)
+        sent = await send(client, together)
+        services = {a: s for (a, _), (s, _, _) in zip(sent, together, strict=True)}
+        assert grouping(sent, services) == [["basket", "pricing"]]
+
+        apart = storm(now - timedelta(hours=1), STRANGERS)
+        sent = await send(client, apart)
+        services = {a: s for (a, _), (s, _, _) in zip(sent, apart, strict=True)}
+        assert grouping(sent, services) == [["newsletter"], ["thumbnails"]]
