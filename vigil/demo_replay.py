@@ -7,6 +7,7 @@ as a monitor would send them, and the war room shows their age from the replay.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -63,9 +64,14 @@ def time_shift(stream: Sequence[StreamAlert], speed: float, start: datetime) -> 
     return start - first
 
 
-def alert_input(item: StreamAlert, shift: timedelta) -> dict[str, Any]:
+def alert_input(item: StreamAlert, shift: timedelta, run: str) -> dict[str, Any]:
+    """One stream alert as `AlertInput`. Each stream line is an event of its own, so it
+    carries its own dedup key (new for every replay): fingerprints would fold an alert that
+    fires again in a later fault into the earlier one while it still fires, and score that
+    fold, not the correlation."""
     alert = item.alert
     return {
+        "dedupKey": f"demo-{run}-{alert.id}",
         "service": alert.service,
         "summary": alert.summary,
         "description": alert.description,
@@ -89,6 +95,7 @@ async def replay(
         return result
     started = time.monotonic()
     shift = time_shift(stream, speed, datetime.now(UTC))
+    run = secrets.token_hex(4)
     first = stream[0].alert.occurred_at
     position = 0
     while position < len(stream):
@@ -104,7 +111,7 @@ async def replay(
         ):
             end += 1
         batch = stream[position:end]
-        data = await client.data(INGEST, {"alerts": [alert_input(a, shift) for a in batch]})
+        data = await client.data(INGEST, {"alerts": [alert_input(a, shift, run) for a in batch]})
         for item, outcome in zip(batch, data["ingestAlerts"], strict=True):
             incident = outcome["incident"]
             result.incident_of.append(incident["id"] if incident else f"ignored:{item.alert.id}")
