@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -18,7 +16,6 @@ from api.auth import Authenticator
 from api.container import Container
 from api.context import Context
 from api.schema.live_delivery import LiveOperation, current_operation
-from api.schema.shared_execution import SharedEncodings
 from domain.errors import VigilError
 
 
@@ -41,18 +38,7 @@ class LiveTransport(BaseGraphQLTransportWSHandler[Context, None]):
 
 
 class VigilGraphQL(GraphQL[Context, None]):
-    _encodings = SharedEncodings()
     graphql_transport_ws_handler_class = LiveTransport
-
-    def encode_json(self, data: object) -> str | bytes:
-        # A subscription's next message: the same payload goes to many subscribers.
-        if isinstance(data, dict) and data.get("type") == "next":
-            payload = data["payload"]
-            if payload.keys() == {"data"}:
-                shared = self._encodings.encode(payload["data"])
-                operation = json.dumps(data["id"])
-                return f'{{"id":{operation},"type":"next","payload":{{"data":{shared}}}}}'
-        return super().encode_json(data)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

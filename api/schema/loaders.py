@@ -14,6 +14,7 @@ from domain.escalation.run import EscalationRun
 from domain.incident.model import Incident, TimelineEntry
 from domain.service.model import Service
 from domain.store.pagination import Page, PageRequest
+from domain.user.model import User
 from notifications.outbox import OutboxEntry
 
 T = TypeVar("T")
@@ -32,6 +33,7 @@ class Loaders:
         self.escalation = DataLoader[str, EscalationRun | None](self._load_escalations)
         self.alert = DataLoader[str, Alert | None](self._load_alerts)
         self.notifications = DataLoader[str, list[OutboxEntry]](self._load_notifications)
+        self.user = DataLoader[str, User | None](self._load_users)
 
     async def _load_services(self, ids: list[str]) -> list[Service | None]:
         found = await self._container.services.by_ids(self._principal(), ids)
@@ -43,6 +45,10 @@ class Loaders:
 
     async def _load_alerts(self, ids: list[str]) -> list[Alert | None]:
         found = await self._container.correlation.insights.alerts(self._principal(), ids)
+        return [found.get(i) for i in ids]
+
+    async def _load_users(self, ids: list[str]) -> list[User | None]:
+        found = await self._container.schedules.people(self._principal(), ids)
         return [found.get(i) for i in ids]
 
     async def _load_notifications(self, ids: list[str]) -> list[list[OutboxEntry]]:

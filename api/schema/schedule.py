@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Annotated
-from weakref import WeakKeyDictionary
+from typing import Annotated
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from api.schema.access import context_of
 from api.schema.user import User
@@ -23,10 +21,6 @@ from domain.schedule import model
 from domain.schedule.override_ids import override_id
 from domain.schedule.render import render
 from domain.schedule.service import ScheduleChanges, ScheduleDraft
-from domain.user.model import User as DomainUser
-
-if TYPE_CHECKING:
-    from api.context import Context
 
 strawberry.enum(model.ShiftUnit, name="ShiftUnit")
 strawberry.enum(model.OverrideKind, name="OverrideKind")
@@ -34,25 +28,9 @@ strawberry.enum(model.Weekday, name="Weekday")
 
 DEFAULT_UPCOMING_DAYS = 28
 
-_loaders: WeakKeyDictionary[Context, DataLoader[str, DomainUser | None]] = WeakKeyDictionary()
-
-
-def _people(info: strawberry.Info) -> DataLoader[str, DomainUser | None]:
-    """This request's user loader (the shared ``Loaders`` has none for users)."""
-    context = context_of(info)
-    loader = _loaders.get(context)
-    if loader is None:
-
-        async def load(ids: list[str]) -> list[DomainUser | None]:
-            found = await context.container.schedules.people(context.principal, ids)
-            return [found.get(i) for i in ids]
-
-        loader = _loaders[context] = DataLoader(load)
-    return loader
-
 
 async def _users(info: strawberry.Info, ids: Sequence[str]) -> list[User]:
-    found = await _people(info).load_many(list(ids))
+    found = await context_of(info).loaders.user.load_many(list(ids))
     return [User.from_domain(u) for u in found if u is not None]
 
 

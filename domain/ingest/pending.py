@@ -38,6 +38,8 @@ class Hold:
     """One batch's claim on the pending incidents of its plan."""
 
     opened: list[Incident]
+    registered: list[str]
+    """Every incident of the plan, registered here until the batch's writes end."""
     depends_on: dict[str, asyncio.Future[None]] = field(default_factory=dict)
     """Incidents other batches opened and this one grows, with their pending inserts."""
     dependency_documents: list[Incident] = field(default_factory=list)
@@ -89,30 +91,31 @@ class PendingIncidents:
 
     def hold(self, plan: AttachmentPlan) -> Hold:
         """Register the plan's incidents; call under the lock, right after planning."""
-        opened = plan.new_incidents()
-        hold = Hold(opened=opened)
+        after = plan.incidents_after()
+        new_ids = plan.new_ids
+        hold = Hold(opened=[after[i] for i in sorted(new_ids)], registered=list(after))
         for incident_id in plan.grown_ids:
             pending = self._pending.get(incident_id)
             if pending is not None and pending.inserted is not None:
                 hold.depends_on[incident_id] = pending.inserted
                 hold.dependency_documents.append(pending.incident)
         loop = asyncio.get_running_loop()
-        for incident_id, after in plan.incidents_after().items():
-            pending = self._pending.setdefault(incident_id, _Pending(after))
-            pending.incident = _latest(pending.incident, after)
+        for incident_id, incident in after.items():
+            pending = self._pending.setdefault(incident_id, _Pending(incident))
+            pending.incident = _latest(pending.incident, incident)
             pending.holders += 1
-            if incident_id in plan.new_ids:
+            if incident_id in new_ids:
                 pending.inserted = loop.create_future()
         return hold
 
     @contextlib.contextmanager
-    def writing(self, plan: AttachmentPlan, hold: Hold) -> Iterator[None]:
+    def writing(self, hold: Hold) -> Iterator[None]:
         """Around the batch's incident writes: releases the hold however they end."""
         try:
             yield
         finally:
             self.inserted(hold)
-            for incident_id in plan.incidents_after():
+            for incident_id in hold.registered:
                 pending = self._pending.get(incident_id)
                 if pending is None:
                     continue

@@ -339,7 +339,7 @@ class AlertIngestor:
                 candidates = self._pending.merged_with(read, stored, services)
                 plan = await self._plan(attachable, candidates, now)
                 hold = self._pending.hold(plan)
-        with self._pending.writing(plan, hold):
+        with self._pending.writing(hold):
             entry = (
                 None
                 if plan.empty

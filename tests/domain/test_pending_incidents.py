@@ -58,7 +58,7 @@ async def test_a_planned_incident_is_seen_before_it_is_stored() -> None:
     (seen,) = seen_now(pending, [], {"svc"})
     assert seen.id == alert.incident_id and seen.number == 7
     assert seen_now(pending, [], {"other"}) == []
-    with pending.writing(plan, hold):
+    with pending.writing(hold):
         pass
     assert seen_now(pending, [], None) == [], "a read that begins now finds it in the store"
 
@@ -82,10 +82,10 @@ async def test_growth_waits_for_the_insert_of_an_incident_opened_by_another_batc
     (merged,) = seen_now(pending, [], {"svc"})
     assert merged.alert_count == 2 and merged.last_event_at == T0 + timedelta(seconds=5)
 
-    with pending.writing(opening, opener):
+    with pending.writing(opener):
         pending.inserted(opener)
     await asyncio.wait_for(inserted, 1)
-    with pending.writing(growing, grower):
+    with pending.writing(grower):
         pass
     assert seen_now(pending, [], None) == []
 
@@ -114,7 +114,7 @@ async def test_a_read_that_began_before_a_write_finished_still_sees_what_it_wrot
     plan = plan_attachment([alert], [Decision(alert.id, None, 1, 1.0, "new")], [], [7], T0)
     hold = pending.hold(plan)
     with pending.reading() as early:  # its store read may not show the incident yet
-        with pending.writing(plan, hold):
+        with pending.writing(hold):
             pending.inserted(hold)
         (seen,) = pending.merged_with(early, [], {"svc"})
         assert seen.id == alert.incident_id
