@@ -14,14 +14,17 @@ from starlette.routing import Route, WebSocketRoute
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.ack_link import ack_link_routes
+from api.analytics import analytics_routes
 from api.auth import Authenticator
 from api.calendar import calendar_routes
 from api.container import Container
 from api.graphql_view import VigilGraphQL
 from api.health import healthz
 from api.heartbeat import ping
+from api.postmortem_export import postmortem_routes
 from api.runtime import start_runtime
 from api.schema.schema import schema
+from api.status_page import status_page_routes
 from api.warroom import warroom_routes
 from api.webhooks import webhook_routes
 from vigil.settings import Environment, Settings
@@ -62,7 +65,10 @@ def create_app(
             *webhook_routes(),
             *calendar_routes(),
             *ack_link_routes(),
+            *analytics_routes(),
+            *postmortem_routes(),
             *warroom_routes(),
+            *status_page_routes(),
         ],
         lifespan=lifespan,
     )

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from correlation import Correlator
 from domain.alert.repository import AlertRepository
+from domain.analytics.service import Analytics
 from domain.calendar.repository import CalendarFeedRepository
 from domain.calendar.service import CalendarFeeds
 from domain.clock import Clock
+from domain.context.assembly import Context, build_context
 from domain.correlation.assembly import CorrelationSurface, build_correlation
 from domain.correlation.settings import DEFAULT_SETTINGS, CorrelationSettings
 from domain.escalation.assembly import Escalation, build_escalation
@@ -25,6 +27,8 @@ from domain.integration.service import IntegrationKeys
 from domain.maintenance.model import MaintenanceWindow
 from domain.maintenance.service import MaintenanceWindows
 from domain.noise.controls import NoiseControls
+from domain.postmortem.assembly import Postmortems, build_postmortems
+from domain.response.assembly import Response, build_response
 from domain.rules.model import EventRule
 from domain.rules.service import EventRules
 from domain.schedule.repository import ScheduleRepository
@@ -33,6 +37,9 @@ from domain.service.repository import ServiceRepository
 from domain.service.service import ServiceCatalog
 from domain.silence.model import Silence
 from domain.silence.service import Silences
+from domain.stakeholder.assembly import Stakeholders, build_stakeholders
+from domain.statuspage.assembly import build_status_pages
+from domain.statuspage.service import StatusPages
 from domain.store.database import Database
 from domain.store.documents import DocumentRepository
 from domain.user.repository import UserRepository
@@ -40,6 +47,7 @@ from domain.user.service import UserDirectory
 from notifications.assembly import Notifications, build_notifications
 from notifications.config import NotificationConfig
 from notifications.hub import LiveHub
+from notifications.status_hub import StatusHub
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +64,21 @@ class Container:
     schedules: Schedules
     calendar_feeds: CalendarFeeds
     notifications: Notifications
+    postmortems: Postmortems
+    stakeholders: Stakeholders
+    response: Response
     escalation: Escalation
     correlation: CorrelationSurface
     hub: LiveHub
+    status_pages: StatusPages
+    status_hub: StatusHub
+    """Live status page events: what the public status subscription reads."""
     clock: Clock
     public_url: str
     """Where people reach this deployment (VIGIL_PUBLIC_URL), for links handed out."""
+    analytics: Analytics
+    context: Context
+    """Change events and the responder's context of incidents."""
 
 
 def build_container(
@@ -69,6 +86,7 @@ def build_container(
     *,
     publisher: EventPublisher,
     hub: LiveHub,
+    status_hub: StatusHub,
     correlator: Correlator,
     clock: Clock,
     notification_config: NotificationConfig | None = None,
@@ -112,6 +130,36 @@ def build_container(
         db, desk=desk, publisher=publisher, config=notification_config, clock=clock
     )
     escalation.pages.deliver_through(notifications.pager)
+    stakeholders = build_stakeholders(
+        db,
+        desk=desk,
+        services=services,
+        contacts=notifications.contacts,
+        notifier=notifications.stakeholder_updates,
+        publisher=publisher,
+        clock=clock,
+    )
+    status_pages = build_status_pages(
+        db,
+        desk=desk,
+        services=services,
+        publisher=publisher,
+        status_events=status_hub,
+        links=notifications.status_links,
+        notifier=notifications.status_notices,
+        clock=clock,
+        public_url=notification_config.public_url,
+    )
+    # PUBLIC stakeholder updates are posted to the public incidents linked to the incident.
+    stakeholders.updates.publish_publicly_through(status_pages)
+    postmortems = build_postmortems(
+        db,
+        incidents=incidents,
+        alerts=alerts,
+        users=user_repository,
+        publisher=publisher,
+        clock=clock,
+    )
     return Container(
         services=services,
         integration_keys=IntegrationKeys(repository=key_repository, services=services, clock=clock),
@@ -134,6 +182,9 @@ def build_container(
             clock=clock,
         ),
         notifications=notifications,
+        postmortems=postmortems,
+        stakeholders=stakeholders,
+        response=build_response(db, publisher=publisher, clock=clock),
         escalation=escalation,
         correlation=build_correlation(
             db,
@@ -144,6 +195,16 @@ def build_container(
             retrain_every=correlation_retrain_every,
         ),
         hub=hub,
+        status_pages=status_pages,
+        status_hub=status_hub,
         clock=clock,
         public_url=notification_config.public_url,
+        analytics=Analytics(
+            incidents=incidents,
+            alerts=alerts,
+            pages=escalation.pages,
+            services=ServiceRepository(db),
+            users=user_repository,
+        ),
+        context=build_context(db, services=services, clock=clock, postmortems=postmortems.index),
     )

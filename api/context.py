@@ -36,8 +36,11 @@ class Context:
     def audience(self) -> str:
         """Callers who are shown the same data: today every reader sees every incident, so
         the kind of caller and its role. Subscribers of one audience share the execution of
-        each live event (api/schema/shared_execution.py)."""
-        principal = self.principal
+        each live event (api/schema/shared_execution.py). Anonymous callers (public status
+        page readers) are one audience of their own."""
+        if self._principal is None:
+            return "anonymous"
+        principal = self._principal
         return f"{principal.kind}:{principal.role}"
 
     def authenticate(self, principal: Principal) -> None:

@@ -58,7 +58,11 @@ class VigilGraphQL(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
         params = context.connection_params or {}
-        header = params.get("authorization") or params.get("Authorization")
+        header = params.get("authorization", params.get("Authorization"))
+        if header is None:
+            # Anonymous: only public fields (the status page subscription) will answer;
+            # every other resolver asks for the principal and raises UNAUTHENTICATED.
+            return None
         try:
             context.authenticate(
                 await context.authenticator.from_header(header if isinstance(header, str) else None)

@@ -19,6 +19,7 @@ from api.jobs import background_jobs, delivery_jobs, escalation_jobs
 from correlation import Correlator, TimeWindowCorrelator
 from correlation.engine import CorrelationEngine
 from correlation.learned import LearnedCorrelator
+from domain.alert.repository import AlertRepository
 from domain.clock import SystemClock
 from domain.correlation.learning import topology_of
 from domain.correlation.models import CorrelationModels
@@ -29,6 +30,7 @@ from domain.store.embedded import EmbeddedStore
 from domain.store.indexes import ensure_indexes
 from notifications.hub import LiveHub
 from notifications.publisher import BroadcastPublisher
+from notifications.status_hub import StatusHub
 from vigil.background import PeriodicTasks
 from vigil.settings import CorrelationEngineKind, Settings
 
@@ -72,6 +74,8 @@ async def start_runtime(
     stack.push_async_callback(client.close)
     db = client[settings.database]
     await ensure_indexes(db)
+    if adopted := await AlertRepository(db).migrate_open_keys():
+        log.warning("claimed the open keys of %d firing alerts stored before claims", adopted)
 
     broadcast = Broadcast(settings.broadcast_url)
     await broadcast.connect()
@@ -79,11 +83,15 @@ async def start_runtime(
     hub = LiveHub(broadcast)
     await hub.start()
     stack.push_async_callback(hub.stop)
+    status_hub = StatusHub(broadcast)
+    await status_hub.start()
+    stack.push_async_callback(status_hub.stop)
 
     container = build_container(
         db,
         publisher=BroadcastPublisher(broadcast),
         hub=hub,
+        status_hub=status_hub,
         correlator=await _correlator(settings, db),
         clock=SystemClock(),
         notification_config=settings.notifications,

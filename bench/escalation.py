@@ -46,6 +46,7 @@ from domain.store.indexes import ensure_indexes  # noqa: E402
 from domain.user.model import UserDraft  # noqa: E402
 from notifications.hub import LiveHub  # noqa: E402
 from notifications.publisher import BroadcastPublisher  # noqa: E402
+from notifications.status_hub import StatusHub  # noqa: E402
 
 ADMIN = Principal(PrincipalKind.USER, "bench", "bench", role=Role.ADMIN)
 
@@ -68,6 +69,7 @@ async def open_incidents(db: Database, count: int, step_seconds: float) -> list[
             db,
             publisher=BroadcastPublisher(broadcast),
             hub=LiveHub(broadcast),
+            status_hub=StatusHub(broadcast),
             correlator=TimeWindowCorrelator(),
             clock=SystemClock(),
         )

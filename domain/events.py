@@ -28,6 +28,22 @@ class IncidentEventKind(StrEnum):
     """A page reached one of a person's contact methods."""
     NOTIFICATION_FAILED = "NOTIFICATION_FAILED"
     """A page could not be delivered after its last attempt (dead letter)."""
+    COMPONENT_STATUS_CHANGED = "COMPONENT_STATUS_CHANGED"
+    """Status page components were set from the incident (domain/statuspage)."""
+    # Incident roles, responders and fields (domain/response).
+    ROLE_ASSIGNED = "ROLE_ASSIGNED"
+    ROLE_UNASSIGNED = "ROLE_UNASSIGNED"
+    RESPONDER_ADDED = "RESPONDER_ADDED"
+    RESPONDER_REMOVED = "RESPONDER_REMOVED"
+    PRIORITY_CHANGED = "PRIORITY_CHANGED"
+    TYPE_CHANGED = "TYPE_CHANGED"
+    CUSTOM_FIELD_CHANGED = "CUSTOM_FIELD_CHANGED"
+    NOTE_PINNED = "NOTE_PINNED"
+    NOTE_UNPINNED = "NOTE_UNPINNED"
+    POSTMORTEM_PUBLISHED = "POSTMORTEM_PUBLISHED"
+    """Its postmortem was published (domain/postmortem)."""
+    STATUS_UPDATE_POSTED = "STATUS_UPDATE_POSTED"
+    """A stakeholder update was posted (domain/stakeholder)."""
 
 
 # Weak references let subscribers share the work done once per event

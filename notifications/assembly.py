@@ -10,6 +10,8 @@ from domain.contact.service import ContactBook
 from domain.events import EventPublisher
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
+from domain.stakeholder.repository import SubscriptionRepository
+from domain.statuspage.repository import StatusPageRepository
 from domain.store.database import Database
 from domain.user.repository import UserRepository
 from notifications.ack_links import AckLinks
@@ -19,6 +21,9 @@ from notifications.delivery import DeliveryWorker
 from notifications.outbox import Outbox
 from notifications.pager import OutboxPager
 from notifications.secret_key import SecretKey
+from notifications.stakeholders import OutboxUpdateNotifier
+from notifications.status_links import SignedSubscriberLinks
+from notifications.status_notices import OutboxSubscriberNotifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,11 @@ class Notifications:
     center: NotificationCenter
     pager: OutboxPager
     """Hand this to the escalation engine: it implements domain.escalation.paging.Pager."""
+    stakeholder_updates: OutboxUpdateNotifier
+    """Hand this to domain.stakeholder: it implements its UpdateNotifier."""
+    status_notices: OutboxSubscriberNotifier
+    """Hand these two to domain.statuspage: its SubscriberNotifier and SubscriberLinks."""
+    status_links: SignedSubscriberLinks
 
 
 def build_notifications(
@@ -46,9 +56,8 @@ def build_notifications(
         users=users,
         clock=clock,
     )
-    links = AckLinks(
-        key=SecretKey(db, config.secret_key), public_url=config.public_url, ttl=config.ack_link_ttl
-    )
+    key = SecretKey(db, config.secret_key)
+    links = AckLinks(key=key, public_url=config.public_url, ttl=config.ack_link_ttl)
     pager = OutboxPager(
         contacts=contacts,
         outbox=outbox,
@@ -60,6 +69,8 @@ def build_notifications(
     worker = DeliveryWorker(
         outbox=outbox,
         contacts=contacts,
+        subscriptions=SubscriptionRepository(db),
+        status_subscribers=StatusPageRepository(db),
         links=links,
         incidents=incidents,
         publisher=publisher,
@@ -75,4 +86,13 @@ def build_notifications(
         users=users,
         clock=clock,
     )
-    return Notifications(contacts=contacts, center=center, pager=pager)
+    return Notifications(
+        contacts=contacts,
+        center=center,
+        pager=pager,
+        stakeholder_updates=OutboxUpdateNotifier(
+            outbox=outbox, contacts=contacts, users=users, clock=clock
+        ),
+        status_notices=OutboxSubscriberNotifier(outbox=outbox, clock=clock),
+        status_links=SignedSubscriberLinks(key=key, public_url=config.public_url),
+    )

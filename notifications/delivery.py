@@ -17,11 +17,13 @@ from datetime import timedelta
 import httpx
 
 from domain.clock import Clock
-from domain.contact.model import ContactKind
+from domain.contact.model import ContactKind, ContactMethod
 from domain.contact.service import ContactBook
 from domain.events import EventPublisher
 from domain.incident.model import IncidentStatus, TimelineKind
 from domain.incident.repository import IncidentRepository
+from domain.stakeholder.repository import SubscriptionRepository
+from domain.statuspage.repository import StatusPageRepository
 from domain.store.timestamps import to_ms
 from notifications import timeline
 from notifications.ack_links import AckLinks
@@ -55,6 +57,8 @@ class DeliveryWorker:
         *,
         outbox: Outbox,
         contacts: ContactBook,
+        subscriptions: SubscriptionRepository,
+        status_subscribers: StatusPageRepository,
         links: AckLinks,
         incidents: IncidentRepository,
         publisher: EventPublisher,
@@ -64,6 +68,8 @@ class DeliveryWorker:
         self._publisher = publisher
         self._outbox = outbox
         self._contacts = contacts
+        self._subscriptions = subscriptions
+        self._status_subscribers = status_subscribers
         self._links = links
         self._incidents = incidents
         self._config = config
@@ -114,11 +120,22 @@ class DeliveryWorker:
         if (reason := await self._obsolete(entry)) is not None:
             await self._cancel(entry, reason)
             return False
-        method = (
-            None
-            if entry.contact_method_id is None
-            else await self._contacts.find_method(entry.contact_method_id)
-        )
+        if entry.subscription_id is not None:
+            subscription = await self._subscriptions.find(entry.subscription_id)
+            if subscription is None:
+                await self._cancel(entry, "The stakeholder unsubscribed.")
+                return False
+            method: ContactMethod | None = subscription.as_contact_method()
+        elif entry.status_subscriber_id is not None:
+            subscriber = await self._status_subscribers.find_subscriber(entry.status_subscriber_id)
+            if subscriber is None:
+                await self._cancel(entry, "The status page subscriber unsubscribed.")
+                return False
+            method = subscriber.as_contact_method()
+        elif entry.contact_method_id is None:
+            method = None
+        else:
+            method = await self._contacts.find_method(entry.contact_method_id)
         if method is None:
             await self._fail(entry, "The contact method was deleted.", None, final=True)
             return False
@@ -134,8 +151,13 @@ class DeliveryWorker:
             return False
         now = self._clock.now()
         attempt = DeliveryAttempt(now, AttemptOutcome.DELIVERED, status_code=status_code)
-        if await self._outbox.record(
-            entry, attempt, status=NotificationStatus.SENT, due_ms=to_ms(now)
+        # A stakeholder update is on the timeline once, as posted: one entry per
+        # stakeholder reached would bury the responders' own entries.
+        if (
+            await self._outbox.record(
+                entry, attempt, status=NotificationStatus.SENT, due_ms=to_ms(now)
+            )
+            and entry.update is None
         ):
             await timeline.record(
                 self._incidents,
@@ -148,8 +170,9 @@ class DeliveryWorker:
         return True
 
     async def _obsolete(self, entry: OutboxEntry) -> str | None:
-        """Why a page need not go out any more: its incident was acknowledged or resolved."""
-        if entry.incident_id is None:
+        """Why a page need not go out any more: its incident was acknowledged or resolved.
+        Stakeholder updates always go out: they often say just that."""
+        if entry.incident_id is None or entry.update is not None:
             return None
         incident = (await self._incidents.by_ids([entry.incident_id])).get(entry.incident_id)
         if incident is None:
@@ -174,6 +197,8 @@ class DeliveryWorker:
             entry, attempt, status=NotificationStatus.DEAD, due_ms=to_ms(now)
         ):
             log.warning("notification %s dead after %d attempts: %s", entry.id, attempts, error)
+            if entry.update is not None:
+                return
             await timeline.record(
                 self._incidents,
                 self._publisher,
@@ -195,15 +220,18 @@ class DeliveryWorker:
     async def _message(self, entry: OutboxEntry) -> Message:
         incident_id = entry.incident_id
         public_url = self._config.public_url.rstrip("/")
+        # Outside stakeholders cannot sign in, and nobody acknowledges through an update.
         return Message(
             content=entry.content,
             incident_url=None
-            if incident_id is None
+            if incident_id is None or entry.subscription_id is not None
             else f"{public_url}/warroom#incident={incident_id}",
             ack_url=None
-            if incident_id is None
+            if incident_id is None or entry.update is not None
             else await self._links.url(incident_id, entry.user_id, self._clock.now()),
             notification_id=entry.id,
+            update=entry.update,
+            notice=entry.notice,
         )
 
     def _channels(self) -> dict[ContactKind, Channel]:

@@ -15,8 +15,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
+from typing import Generic
 
 from broadcaster import Broadcast
+from typing_extensions import TypeVar
 
 from domain.errors import ResyncRequiredError, SubscriberTooSlowError, VigilError
 from domain.events import IncidentEvent
@@ -30,17 +32,19 @@ _RETRY_DELAY_S = 1.0
 
 
 EventFilter = Callable[[IncidentEvent], bool]
+E = TypeVar("E", default=IncidentEvent)
+"""What a hub carries: incident events, or another kind (status page events)."""
 
 
-class Subscriber:
-    def __init__(self, accepts: EventFilter, queue_size: int) -> None:
+class Subscriber(Generic[E]):
+    def __init__(self, accepts: Callable[[E], bool], queue_size: int) -> None:
         self.accepts = accepts
         self.queue_size = queue_size
         # One slot more than the bound, for the error that ends the stream.
-        self._queue: asyncio.Queue[IncidentEvent | VigilError] = asyncio.Queue(queue_size + 1)
+        self._queue: asyncio.Queue[E | VigilError] = asyncio.Queue(queue_size + 1)
         self._ended = False
 
-    def offer(self, event: IncidentEvent) -> None:
+    def offer(self, event: E) -> None:
         if self._ended or not self.accepts(event):
             return
         if self._queue.qsize() >= self.queue_size:
@@ -59,7 +63,7 @@ class Subscriber:
             self._ended = True
             self._queue.put_nowait(reason)
 
-    async def events(self) -> AsyncIterator[IncidentEvent]:
+    async def events(self) -> AsyncIterator[E]:
         while True:
             item = await self._queue.get()
             if isinstance(item, VigilError):
@@ -67,11 +71,22 @@ class Subscriber:
             yield item
 
 
-class LiveHub:
-    def __init__(self, broadcast: Broadcast, *, queue_size: int = DEFAULT_QUEUE_SIZE) -> None:
+class Fanout(Generic[E]):
+    """One broadcaster channel, decoded, fanned out to local subscribers."""
+
+    def __init__(
+        self,
+        broadcast: Broadcast,
+        *,
+        channel: str,
+        decode: Callable[[str], list[E]],
+        queue_size: int = DEFAULT_QUEUE_SIZE,
+    ) -> None:
         self._broadcast = broadcast
+        self._channel = channel
+        self._decode = decode
         self._queue_size = queue_size
-        self._subscribers: set[Subscriber] = set()
+        self._subscribers: set[Subscriber[E]] = set()
         self._listening = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -80,7 +95,7 @@ class LiveHub:
         return len(self._subscribers)
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._listen(), name="vigil-live-hub")
+        self._task = asyncio.create_task(self._listen(), name=f"vigil-live-{self._channel}")
         await self._listening.wait()
 
     async def stop(self) -> None:
@@ -91,7 +106,7 @@ class LiveHub:
             self._task = None
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, accepts: EventFilter) -> AsyncIterator[Subscriber]:
+    async def subscribe(self, accepts: Callable[[E], bool]) -> AsyncIterator[Subscriber[E]]:
         subscriber = Subscriber(accepts, self._queue_size)
         self._subscribers.add(subscriber)
         try:
@@ -99,7 +114,7 @@ class LiveHub:
         finally:
             self._subscribers.discard(subscriber)
 
-    def dispatch(self, events: list[IncidentEvent]) -> None:
+    def dispatch(self, events: list[E]) -> None:
         for event in events:
             for subscriber in tuple(self._subscribers):
                 try:
@@ -111,11 +126,11 @@ class LiveHub:
     async def _listen(self) -> None:
         while True:
             try:
-                async with self._broadcast.subscribe(INCIDENT_CHANNEL) as messages:
+                async with self._broadcast.subscribe(self._channel) as messages:
                     self._listening.set()
                     async for message in messages:  # type: ignore[union-attr]
                         if message is not None:
-                            self.dispatch(decode_events(message.message))
+                            self.dispatch(self._decode(message.message))
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -127,3 +142,12 @@ class LiveHub:
                         )
                     )
                 await asyncio.sleep(_RETRY_DELAY_S)
+
+
+class LiveHub(Fanout[IncidentEvent]):
+    """Incident events: what GraphQL's incident subscriptions read."""
+
+    def __init__(self, broadcast: Broadcast, *, queue_size: int = DEFAULT_QUEUE_SIZE) -> None:
+        super().__init__(
+            broadcast, channel=INCIDENT_CHANNEL, decode=decode_events, queue_size=queue_size
+        )

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -103,6 +104,61 @@ class PageContent:
 
 
 @dataclass(frozen=True, slots=True)
+class UpdateContent:
+    """A stakeholder update (domain/stakeholder) as it was posted."""
+
+    status_update_id: str
+    audience: str
+    body: str
+    state: str | None
+    author: str
+    incident_status: str
+    posted_at: datetime
+
+    def to_document(self) -> Document:
+        return {
+            "status_update_id": self.status_update_id,
+            "audience": self.audience,
+            "body": self.body,
+            "state": self.state,
+            "author": self.author,
+            "incident_status": self.incident_status,
+            "posted_ms": to_ms(self.posted_at),
+        }
+
+    @classmethod
+    def from_document(cls, doc: Document) -> UpdateContent:
+        return cls(
+            status_update_id=doc["status_update_id"],
+            audience=doc["audience"],
+            body=doc["body"],
+            state=doc.get("state"),
+            author=doc["author"],
+            incident_status=doc["incident_status"],
+            posted_at=from_ms(int(doc["posted_ms"])),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A message composed in full by its sender (a status page), sent as written."""
+
+    subject: str
+    text: str
+    event: str
+    """The webhook payload's `event`."""
+    data: dict[str, Any]
+    """The webhook payload's other fields."""
+
+    def to_document(self) -> Document:
+        return {"subject": self.subject, "text": self.text, "event": self.event, "data": self.data}
+
+    @classmethod
+    def from_document(cls, doc: Document) -> Notice:
+        return cls(doc["subject"], doc["text"], doc["event"], dict(doc.get("data") or {}))
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxEntry:
     id: str
     dedup_key: str
@@ -122,6 +178,14 @@ class OutboxEntry:
     attempts: tuple[DeliveryAttempt, ...] = ()
     last_error: str | None = None
     lease: str | None = field(default=None, compare=False)
+    update: UpdateContent | None = None
+    """Set for a stakeholder update; None for a page."""
+    subscription_id: str | None = None
+    """An outside stakeholder's subscription, which holds the address (no contact method)."""
+    notice: Notice | None = None
+    """Set for a status page message (domain/statuspage): what to send, as written."""
+    status_subscriber_id: str | None = None
+    """A status page subscriber, which holds the address (no contact method)."""
 
     @property
     def incident_id(self) -> str | None:
@@ -146,11 +210,16 @@ class OutboxEntry:
             "attempts": [a.to_document() for a in self.attempts],
             "last_error": self.last_error,
             "lease": self.lease,
+            "update": None if self.update is None else self.update.to_document(),
+            "subscription_id": self.subscription_id,
+            "notice": None if self.notice is None else self.notice.to_document(),
+            "status_subscriber_id": self.status_subscriber_id,
         }
 
     @classmethod
     def from_document(cls, doc: Document) -> OutboxEntry:
         kind = doc.get("kind")
+        update = doc.get("update")
         return cls(
             id=doc["_id"],
             dedup_key=doc["dedup_key"],
@@ -168,6 +237,10 @@ class OutboxEntry:
             attempts=tuple(DeliveryAttempt.from_document(a) for a in doc.get("attempts") or []),
             last_error=doc.get("last_error"),
             lease=doc.get("lease"),
+            update=None if update is None else UpdateContent.from_document(update),
+            subscription_id=doc.get("subscription_id"),
+            notice=None if doc.get("notice") is None else Notice.from_document(doc["notice"]),
+            status_subscriber_id=doc.get("status_subscriber_id"),
         )
 
 

@@ -87,7 +87,12 @@ class DeliveryAttempt:
 class Notification:
     id: strawberry.ID
     incident_id: strawberry.ID | None = strawberry.field(description="None for a test.")
-    user_id: strawberry.ID
+    user_id: strawberry.ID | None = strawberry.field(
+        description="None for an outside stakeholder (an address, not a user)."
+    )
+    status_update_id: strawberry.ID | None = strawberry.field(
+        description="Set when this notification carries a stakeholder update, not a page."
+    )
     contact_method_id: strawberry.ID | None = strawberry.field(
         description="None when the user had no contact method to page."
     )
@@ -105,7 +110,10 @@ class Notification:
         return cls(
             id=strawberry.ID(entry.id),
             incident_id=None if entry.incident_id is None else strawberry.ID(entry.incident_id),
-            user_id=strawberry.ID(entry.user_id),
+            user_id=strawberry.ID(entry.user_id) if entry.user_id else None,
+            status_update_id=None
+            if entry.update is None
+            else strawberry.ID(entry.update.status_update_id),
             contact_method_id=None
             if entry.contact_method_id is None
             else strawberry.ID(entry.contact_method_id),

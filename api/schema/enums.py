@@ -15,6 +15,7 @@ from domain.events import IncidentEventKind
 from domain.incident.model import IncidentStatus, TimelineKind
 from domain.ingest.model import IngestOutcomeKind
 from domain.noise.model import SuppressionKind
+from domain.response.model import FieldKind, Priority
 
 for _enum in (
     Severity,
@@ -24,17 +25,21 @@ for _enum in (
     IncidentEventKind,
     Role,
     SuppressionKind,
+    Priority,
 ):
     strawberry.enum(_enum)
+strawberry.enum(FieldKind, name="CustomFieldKind")
 strawberry.enum(IngestOutcomeKind, name="IngestOutcome")
 strawberry.enum(ErrorCode, description="Stable codes found in every error's extensions.code.")
 
 __all__ = [
     "AlertStatus",
     "ErrorCode",
+    "FieldKind",
     "IncidentEventKind",
     "IncidentStatus",
     "IngestOutcomeKind",
+    "Priority",
     "Role",
     "Severity",
     "SuppressionKind",

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from api.schema.access import context_of
-from api.schema.service import Service
+from api.schema.service import RunbookInput, Service, runbooks_of
 from domain.heartbeat import model
 from domain.heartbeat.service import IssuedHeartbeat
 from domain.service.model import ServiceChanges
@@ -77,6 +77,13 @@ class UpdateServiceInput:
     clear_escalation_policy: bool = strawberry.field(
         default=False, description="Page nobody for its incidents from now on."
     )
+    team: str | None = strawberry.field(
+        default=None, description="A team slug, for analytics grouping."
+    )
+    clear_team: bool = False
+    runbooks: list[RunbookInput] | None = strawberry.field(
+        default=None, description="The whole new list (at most 20); [] removes them all."
+    )
 
     def to_domain(self) -> ServiceChanges:
         return ServiceChanges(
@@ -87,6 +94,9 @@ class UpdateServiceInput:
             clear_alert_timeout=self.clear_alert_timeout,
             escalation_policy_id=self.escalation_policy_id,
             clear_escalation_policy=self.clear_escalation_policy,
+            team=self.team,
+            clear_team=self.clear_team,
+            runbooks=None if self.runbooks is None else runbooks_of(self.runbooks),
         )
 
 

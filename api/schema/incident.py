@@ -13,7 +13,7 @@ import strawberry
 
 from api.schema.access import context_of
 from api.schema.contact import Notification
-from api.schema.enums import AlertStatus, IncidentStatus, Severity, TimelineKind
+from api.schema.enums import AlertStatus, IncidentStatus, Priority, Severity, TimelineKind
 from api.schema.explanation import AlertCorrelation
 from api.schema.pagination import Connection, connection
 from api.schema.scalars import JSONObject, Labels
@@ -22,10 +22,17 @@ from domain.alert import model as alert_model
 from domain.errors import NotFoundError
 from domain.incident import model as incident_model
 from domain.noise.model import SuppressionKind
-from domain.store.pagination import DEFAULT_PAGE_SIZE
+from domain.response.model import IncidentResponse
+from domain.response.timeline import TimelineFilter as DomainTimelineFilter
+from domain.store.pagination import DEFAULT_PAGE_SIZE, PageRequest
 
 if TYPE_CHECKING:
+    from api.schema.context import IncidentContext
     from api.schema.escalation import Escalation
+    from api.schema.postmortem import Postmortem
+    from api.schema.response import CustomFieldValue, IncidentRoleAssignment, IncidentType
+    from api.schema.stakeholder import StatusUpdate
+    from api.schema.user import User
 
 
 async def _service(info: strawberry.Info, service_id: str) -> Service:
@@ -132,6 +139,9 @@ class TimelineEntry:
     )
     message: str
     alert_ids: list[strawberry.ID]
+    pinned: bool = strawberry.field(description="Pinned notes stay on top of the war room.")
+    pinned_at: datetime | None
+    pinned_by: str | None
 
     @classmethod
     def from_domain(cls, entry: incident_model.TimelineEntry) -> TimelineEntry:
@@ -143,7 +153,19 @@ class TimelineEntry:
             actor=entry.actor,
             message=entry.message,
             alert_ids=[strawberry.ID(a) for a in alert_ids],
+            pinned=entry.pinned_at is not None,
+            pinned_at=entry.pinned_at,
+            pinned_by=entry.pinned_by,
         )
+
+
+@strawberry.input
+class TimelineFilter:
+    kinds: list[TimelineKind] | None = None
+    pinned_only: bool = strawberry.field(default=False, description="Only pinned notes.")
+
+    def to_domain(self) -> DomainTimelineFilter:
+        return DomainTimelineFilter(kinds=tuple(self.kinds or ()), pinned_only=self.pinned_only)
 
 
 @strawberry.type
@@ -161,8 +183,15 @@ class Incident:
     acknowledged_by: str | None
     resolved_at: datetime | None
     resolved_by: str | None
+    resolution_note: str | None = strawberry.field(
+        description="What the resolver wrote about the cause and the fix."
+    )
     alert_count: int
     open_alert_count: int = strawberry.field(description="Alerts still firing.")
+    priority: Priority | None = strawberry.field(
+        description="How urgent the response is, set by people (severity comes from alerts)."
+    )
+    response: strawberry.Private[IncidentResponse]
 
     @strawberry.field
     async def service(self, info: strawberry.Info) -> Service:
@@ -177,10 +206,53 @@ class Incident:
 
     @strawberry.field
     async def timeline(
-        self, info: strawberry.Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+        self,
+        info: strawberry.Info,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        filter: TimelineFilter | None = None,
     ) -> Connection[TimelineEntry]:
-        page = await context_of(info).loaders.timeline_page.load((self.id, first, after))
+        """Oldest first; a filter keeps some kinds, or pinned notes only."""
+        context = context_of(info)
+        if filter is None:
+            page = await context.loaders.timeline_page.load((self.id, first, after))
+        else:
+            page = await context.container.response.timeline.page(
+                context.principal, self.id, filter.to_domain(), PageRequest(first, after)
+            )
         return connection(page, TimelineEntry.from_domain)
+
+    @strawberry.field(description="Who holds which role; at most one holder per role.")
+    async def roles(
+        self, info: strawberry.Info
+    ) -> list[Annotated[IncidentRoleAssignment, strawberry.lazy("api.schema.response")]]:
+        from api.schema.response import role_assignments
+
+        return await role_assignments(info, self.response)
+
+    @strawberry.field(description="The people responding, in the order they joined.")
+    async def responders(
+        self, info: strawberry.Info
+    ) -> list[Annotated[User, strawberry.lazy("api.schema.user")]]:
+        from api.schema.response import responders
+
+        return await responders(info, self.response)
+
+    @strawberry.field(name="type", description="Its incident type, if one was set.")
+    async def incident_type(
+        self, info: strawberry.Info
+    ) -> Annotated[IncidentType, strawberry.lazy("api.schema.response")] | None:
+        from api.schema.response import incident_type
+
+        return await incident_type(info, self.response)
+
+    @strawberry.field(description="Custom field values set on it.")
+    async def custom_fields(
+        self, info: strawberry.Info
+    ) -> list[Annotated[CustomFieldValue, strawberry.lazy("api.schema.response")]]:
+        from api.schema.response import custom_fields
+
+        return await custom_fields(info, self.response)
 
     @strawberry.field(description="Where its escalation stands; null if it never escalated.")
     async def escalation(
@@ -189,6 +261,43 @@ class Incident:
         from api.schema.escalation import escalation_of
 
         return await escalation_of(info, self.id)
+
+    @strawberry.field(description="Its postmortem; null until one is created.")
+    async def postmortem(
+        self, info: strawberry.Info
+    ) -> Annotated[Postmortem, strawberry.lazy("api.schema.postmortem")] | None:
+        from api.schema.postmortem import postmortem_of
+
+        return await postmortem_of(info, self.id)
+
+    @strawberry.field(description="Its stakeholder updates, newest first.")
+    async def status_updates(
+        self, info: strawberry.Info
+    ) -> list[Annotated[StatusUpdate, strawberry.lazy("api.schema.stakeholder")]]:
+        from api.schema.stakeholder import status_updates_of
+
+        return await status_updates_of(info, self.id)
+
+    @strawberry.field(
+        description="What a responder needs besides the incident: alerts with their links, "
+        "the service's recent history, similar past incidents, recent changes, runbooks."
+    )
+    async def context(
+        self,
+        info: strawberry.Info,
+        change_window_minutes: float = 60,
+        similar: int = 5,
+        history: int = 5,
+    ) -> Annotated[IncidentContext, strawberry.lazy("api.schema.context")]:
+        from api.schema.context import context_of_incident
+
+        return await context_of_incident(
+            info,
+            self.id,
+            change_window_minutes=change_window_minutes,
+            similar=similar,
+            history=history,
+        )
 
     @strawberry.field(description="Every page sent (or tried) about it, with delivery logs.")
     async def notifications(self, info: strawberry.Info) -> list[Notification]:
@@ -211,8 +320,11 @@ class Incident:
             acknowledged_by=incident.acknowledged_by,
             resolved_at=incident.resolved_at,
             resolved_by=incident.resolved_by,
+            resolution_note=incident.resolution_note,
             alert_count=incident.alert_count,
             open_alert_count=incident.open_alert_count,
+            priority=incident.response.priority,
+            response=incident.response,
         )
 
 
@@ -223,12 +335,14 @@ class IncidentFilter:
     since: datetime | None = strawberry.field(
         default=None, description="Only incidents created at or after."
     )
+    priorities: list[Priority] | None = None
 
     def to_domain(self) -> incident_model.IncidentFilter:
         return incident_model.IncidentFilter(
             statuses=tuple(self.status or ()),
             service_ids=tuple(self.service_ids or ()),
             since=self.since,
+            priorities=tuple(self.priorities or ()),
         )
 
 

@@ -12,7 +12,11 @@ from domain.alert.model import Alert
 from domain.auth import Principal
 from domain.escalation.run import EscalationRun
 from domain.incident.model import Incident, TimelineEntry
+from domain.postmortem.action_items import ActionItem
+from domain.postmortem.model import Postmortem
+from domain.response.catalog import Definitions
 from domain.service.model import Service
+from domain.stakeholder.model import StatusUpdate
 from domain.store.pagination import Page, PageRequest
 from domain.user.model import User
 from notifications.outbox import OutboxEntry
@@ -31,9 +35,14 @@ class Loaders:
         self.alert_page = DataLoader[PageKey, Page[Alert]](self._load_alert_pages)
         self.timeline_page = DataLoader[PageKey, Page[TimelineEntry]](self._load_timeline_pages)
         self.escalation = DataLoader[str, EscalationRun | None](self._load_escalations)
+        self.postmortem = DataLoader[str, Postmortem | None](self._load_postmortems)
+        self.action_items = DataLoader[str, list[ActionItem]](self._load_action_items)
         self.alert = DataLoader[str, Alert | None](self._load_alerts)
         self.notifications = DataLoader[str, list[OutboxEntry]](self._load_notifications)
         self.user = DataLoader[str, User | None](self._load_users)
+        self.status_updates = DataLoader[str, list[StatusUpdate]](self._load_status_updates)
+        # One key ("all"): roles, types and custom fields are read once per request.
+        self.response_definitions = DataLoader[str, Definitions](self._load_definitions)
 
     async def _load_services(self, ids: list[str]) -> list[Service | None]:
         found = await self._container.services.by_ids(self._principal(), ids)
@@ -47,12 +56,28 @@ class Loaders:
         found = await self._container.correlation.insights.alerts(self._principal(), ids)
         return [found.get(i) for i in ids]
 
+    async def _load_definitions(self, keys: list[str]) -> list[Definitions]:
+        found = await self._container.response.catalog.definitions(self._principal())
+        return [found for _ in keys]
+
     async def _load_users(self, ids: list[str]) -> list[User | None]:
         found = await self._container.schedules.people(self._principal(), ids)
         return [found.get(i) for i in ids]
 
     async def _load_notifications(self, ids: list[str]) -> list[list[OutboxEntry]]:
         found = await self._container.notifications.center.of_incidents(self._principal(), ids)
+        return [found[i] for i in ids]
+
+    async def _load_status_updates(self, ids: list[str]) -> list[list[StatusUpdate]]:
+        found = await self._container.stakeholders.updates.of_incidents(self._principal(), ids)
+        return [found[i] for i in ids]
+
+    async def _load_postmortems(self, ids: list[str]) -> list[Postmortem | None]:
+        found = await self._container.postmortems.desk.of_incidents(self._principal(), ids)
+        return [found.get(i) for i in ids]
+
+    async def _load_action_items(self, ids: list[str]) -> list[list[ActionItem]]:
+        found = await self._container.postmortems.desk.action_items_of(self._principal(), ids)
         return [found[i] for i in ids]
 
     async def _load_escalations(self, ids: list[str]) -> list[EscalationRun | None]:

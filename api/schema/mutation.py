@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from api.schema.access import context_of
@@ -14,6 +16,7 @@ from api.schema.user import (
     CreatedIntegrationKey,
     CreateIntegrationKeyInput,
     CreateUserInput,
+    UpdateUserInput,
     User,
 )
 from domain.errors import BatchTooLargeError
@@ -48,6 +51,17 @@ class Mutation:
         context = context_of(info)
         return User.from_domain(
             await context.container.users.create_user(context.principal, input.to_draft())
+        )
+
+    @strawberry.mutation(
+        description="Change a user's e-mail or time zone: your own, or anyone's as an admin."
+    )
+    async def update_user(
+        self, info: strawberry.Info, id: strawberry.ID, input: UpdateUserInput
+    ) -> User:
+        context = context_of(info)
+        return User.from_domain(
+            await context.container.users.update_user(context.principal, id, input.to_domain())
         )
 
     @strawberry.mutation
@@ -90,10 +104,20 @@ class Mutation:
         )
 
     @strawberry.mutation
-    async def resolve_incident(self, info: strawberry.Info, id: strawberry.ID) -> Incident:
+    async def resolve_incident(
+        self,
+        info: strawberry.Info,
+        id: strawberry.ID,
+        resolution_note: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Cause and fix, for whoever meets this again (on the timeline too)."
+            ),
+        ] = None,
+    ) -> Incident:
         context = context_of(info)
         return Incident.from_domain(
-            await context.container.incidents.resolve(context.principal, id)
+            await context.container.incidents.resolve(context.principal, id, resolution_note)
         )
 
     @strawberry.mutation

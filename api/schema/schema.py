@@ -15,7 +15,9 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from api.schema.analytics import AnalyticsQuery
 from api.schema.calendar import CalendarMutation, CalendarQuery
+from api.schema.change import ChangeMutation, ChangeQuery
 from api.schema.contact import ContactMutation, ContactQuery
 from api.schema.correlation import CorrelationMutation, CorrelationQuery
 from api.schema.enums import ErrorCode
@@ -24,10 +26,14 @@ from api.schema.escalation import EscalationMutation, EscalationQuery
 from api.schema.heartbeat import HeartbeatMutation, HeartbeatQuery
 from api.schema.mutation import Mutation
 from api.schema.noise import NoiseMutation, NoiseQuery
+from api.schema.postmortem import PostmortemMutation, PostmortemQuery
 from api.schema.query import Query
+from api.schema.response import ResponseMutation, ResponseQuery
 from api.schema.scalars import SCALARS
 from api.schema.schedule import ScheduleMutation, ScheduleQuery
 from api.schema.shared_execution import SharedEventExecutor
+from api.schema.stakeholder import StakeholderMutation, StakeholderQuery
+from api.schema.statuspage import StatusPageMutation, StatusPageQuery, StatusPageSubscription
 from api.schema.subscription import Subscription
 
 MAX_DEPTH = 10
@@ -63,6 +69,12 @@ schema = VigilSchema(
             ContactQuery,
             EscalationQuery,
             CorrelationQuery,
+            ChangeQuery,
+            AnalyticsQuery,
+            StakeholderQuery,
+            PostmortemQuery,
+            ResponseQuery,
+            StatusPageQuery,
         ),
     ),
     mutation=merge_types(
@@ -76,9 +88,14 @@ schema = VigilSchema(
             ContactMutation,
             EscalationMutation,
             CorrelationMutation,
+            ChangeMutation,
+            StakeholderMutation,
+            PostmortemMutation,
+            ResponseMutation,
+            StatusPageMutation,
         ),
     ),
-    subscription=Subscription,
+    subscription=merge_types("Subscription", (Subscription, StatusPageSubscription)),
     types=[ErrorCode],
     config=StrawberryConfig(scalar_map=SCALARS, sort_schema=True),
     execution_context_class=SharedEventExecutor,

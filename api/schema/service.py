@@ -8,10 +8,34 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from api.schema.access import context_of
+from domain.errors import ValidationError
 from domain.service import model
 
 if TYPE_CHECKING:
     from api.schema.noise import MaintenanceOccurrence
+
+
+@strawberry.type(description="A link a responder follows when the service has an incident.")
+class Runbook:
+    href: str
+    text: str
+
+
+@strawberry.input(description="A runbook: an http(s) URL and what it is about.")
+class RunbookInput:
+    href: str
+    text: str = ""
+
+
+def runbooks_of(inputs: list[RunbookInput]) -> tuple[model.Runbook, ...]:
+    """Domain runbooks, the failing one named by its place in the list."""
+    found = []
+    for index, runbook in enumerate(inputs):
+        try:
+            found.append(model.Runbook(runbook.href, runbook.text))
+        except ValidationError as exc:
+            raise exc.located(f"runbooks[{index}]") from exc
+    return tuple(found)
 
 
 @strawberry.type(description="Something alerts are about; `dependsOn` is its call topology.")
@@ -25,6 +49,13 @@ class Service:
     alert_timeout_seconds: int | None
     escalation_policy_id: strawberry.ID | None = strawberry.field(
         description="The policy that pages people when its incidents trigger."
+    )
+    team: str | None = strawberry.field(
+        default=None,
+        description="Team slug, used to group analytics (team ownership comes with issue 7).",
+    )
+    runbooks: list[Runbook] = strawberry.field(
+        default_factory=list, description="Shown to responders in `Incident.context`."
     )
 
     @strawberry.field(
@@ -60,6 +91,8 @@ class Service:
             escalation_policy_id=strawberry.ID(service.escalation_policy_id)
             if service.escalation_policy_id
             else None,
+            team=service.team,
+            runbooks=[Runbook(href=r.href, text=r.text) for r in service.runbooks],
         )
 
 
@@ -69,6 +102,12 @@ class CreateServiceInput:
     description: str = ""
     depends_on: list[str] = strawberry.field(default_factory=list)
     escalation_policy_id: strawberry.ID | None = None
+    team: str | None = strawberry.field(
+        default=None, description="A team slug, for analytics grouping."
+    )
+    runbooks: list[RunbookInput] = strawberry.field(
+        default_factory=list, description="At most 20 http(s) links."
+    )
 
     def to_draft(self) -> model.ServiceDraft:
         return model.ServiceDraft(
@@ -76,4 +115,6 @@ class CreateServiceInput:
             description=self.description,
             depends_on=tuple(self.depends_on),
             escalation_policy_id=self.escalation_policy_id,
+            team=self.team,
+            runbooks=runbooks_of(self.runbooks),
         )

@@ -18,6 +18,10 @@ class User:
     email: str
     role: Role
     created_at: datetime
+    time_zone: str = strawberry.field(
+        description='IANA time zone name ("Europe/Berlin"): working and sleep hours in '
+        "on-call analytics are counted in it."
+    )
 
     @classmethod
     def from_domain(cls, user: model.User) -> User:
@@ -27,6 +31,7 @@ class User:
             email=user.email,
             role=user.role,
             created_at=user.created_at,
+            time_zone=user.time_zone,
         )
 
 
@@ -35,9 +40,23 @@ class CreateUserInput:
     name: str
     email: str
     role: Role
+    time_zone: str = strawberry.field(
+        default=model.DEFAULT_TIME_ZONE, description="IANA time zone name; default UTC."
+    )
 
     def to_draft(self) -> model.UserDraft:
-        return model.UserDraft(name=self.name, email=self.email, role=self.role)
+        return model.UserDraft(
+            name=self.name, email=self.email, role=self.role, time_zone=self.time_zone
+        )
+
+
+@strawberry.input(description="Fields left out stay as they are.")
+class UpdateUserInput:
+    email: str | None = None
+    time_zone: str | None = strawberry.field(default=None, description="IANA time zone name.")
+
+    def to_domain(self) -> model.UserChanges:
+        return model.UserChanges(email=self.email, time_zone=self.time_zone)
 
 
 @strawberry.type(description="A new API token. `secret` is shown this once and never again.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from api.webhooks import alertmanager, generic, grafana, pagerduty
+from api.webhooks import alertmanager, change, generic, grafana, pagerduty
 from api.webhooks.common import Handler
 
 
@@ -27,4 +27,5 @@ def webhook_routes() -> list[Route]:
         *_keyed("/webhooks/grafana", grafana.endpoint),
         *_keyed("/webhooks/generic", generic.endpoint),
         Route("/v2/enqueue", pagerduty.enqueue, methods=["POST"]),
+        Route("/v2/change/enqueue", change.enqueue, methods=["POST"]),
     ]

@@ -126,17 +126,17 @@ async def enqueue(request: Request) -> Response:
     try:
         event = await read_json(request)
         check(_SCHEMA, event)
-        principal = await _routing_key_owner(request, event["routing_key"])
+        principal = await routing_key_owner(request, event["routing_key"])
         dedup_key = await _apply(request, principal, event)
     except Exception as exc:  # the boundary: every failure becomes a PagerDuty-shaped answer
         failure = classify(exc, request, FIELDS, invalid_status=400)
-        return JSONResponse(_error_body(failure), failure.status, headers=failure.headers())
+        return JSONResponse(error_body(failure), failure.status, headers=failure.headers())
     return JSONResponse(
         {"status": "success", "message": "Event processed", "dedup_key": dedup_key}, 202
     )
 
 
-async def _routing_key_owner(request: Request, routing_key: str) -> Principal:
+async def routing_key_owner(request: Request, routing_key: str) -> Principal:
     principal = await authenticate(request, routing_key)
     principal.require(Action.INGEST)
     if principal.service_id is None:
@@ -197,7 +197,7 @@ def _resolve(event: dict[str, Any]) -> AlertDraft:
     )
 
 
-def _error_body(failure: Failure) -> dict[str, Any]:
+def error_body(failure: Failure) -> dict[str, Any]:
     problems = failure.problems or [failure.error]
     body = failure.body()
     body.pop("message")

@@ -113,7 +113,7 @@ class AlertDraft:
         _check_labels(self.labels)
         if len(self.links) > MAX_LINKS:
             raise ValidationError(f"At most {MAX_LINKS} links are allowed.", field="links")
-        _check_details(self.details)
+        check_details(self.details)
         if self.occurred_at is not None:
             if self.occurred_at.tzinfo is None or self.occurred_at.utcoffset() is None:
                 raise ValidationError(
@@ -154,7 +154,7 @@ def _check_labels(labels: Mapping[str, str]) -> None:
             )
 
 
-def _check_details(details: Mapping[str, Any]) -> None:
+def check_details(details: Mapping[str, Any]) -> None:
     if not isinstance(details, Mapping):
         raise ValidationError("'details' must be a JSON object.", field="details")
     try:

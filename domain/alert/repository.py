@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from pymongo import UpdateMany, UpdateOne
-from pymongo.errors import BulkWriteError
 
-from domain.alert.model import Alert, AlertFilter, closed_key
+from domain.alert.model import Alert, AlertFilter, AlertStatus, closed_key, open_key
+from domain.alert.open_keys import Claim, OpenKeys
 from domain.store.database import Database
 from domain.store.pagination import (
     Page,
@@ -18,29 +18,58 @@ from domain.store.pagination import (
 )
 from domain.store.timestamps import to_ms
 
-_DUPLICATE_KEY = 11000
-
 
 class AlertRepository:
     def __init__(self, db: Database) -> None:
         self._alerts = db["alerts"]
+        self._open_keys = OpenKeys(db)
 
     async def insert_new(self, alerts: list[Alert]) -> set[str]:
-        """Insert firing alerts; return the open keys already taken by another firing alert."""
-        if not alerts:
-            return set()
-        try:
-            await self._alerts.insert_many([a.to_document() for a in alerts], ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(error.get("code") != _DUPLICATE_KEY for error in errors):
-                raise
-            return {alerts[error["index"]].open_key for error in errors}
-        return set()
+        """Insert firing alerts, one per open key; return the open keys already taken by
+        another firing alert (those alerts are not stored)."""
+        taken = await self._open_keys.claim(
+            [Claim(a.open_key, a.id, a.received_at) for a in alerts]
+        )
+        stored = [a.to_document() for a in alerts if a.open_key not in taken]
+        if stored:
+            await self._alerts.insert_many(stored, ordered=False)
+        return taken
 
-    async def firing_by_open_keys(self, keys: Iterable[str]) -> dict[str, Alert]:
-        cursor = self._alerts.find({"open_key": {"$in": list(keys)}})
-        return {doc["open_key"]: Alert.from_document(doc) async for doc in cursor}
+    async def firing_by_open_keys(self, keys: Iterable[str], now: datetime) -> dict[str, Alert]:
+        """The firing alert of each key that has one. Releases the claims a crash left
+        behind (their alert resolved, or never stored), so those keys open again."""
+        claims = await self._open_keys.of_keys(keys)
+        if not claims:
+            return {}
+        alerts = await self.by_ids(claim.alert_id for claim in claims)
+        found: dict[str, Alert] = {}
+        dead: list[tuple[str, str]] = []
+        for claim in claims:
+            alert = alerts.get(claim.alert_id)
+            if alert is not None and alert.status is AlertStatus.FIRING:
+                found[claim.key] = alert
+            elif alert is not None or claim.is_orphaned(now):
+                dead.append((claim.key, claim.alert_id))
+        await self._open_keys.release(dead)
+        return found
+
+    async def migrate_open_keys(self) -> int:
+        """For a database written before claims existed: claim the keys of its firing
+        alerts and drop the unique index that guarded them. Returns the keys claimed."""
+        legacy = [
+            name
+            for name, info in (await self._alerts.index_information()).items()
+            if info.get("unique") and [field for field, _ in info["key"]] == ["open_key"]
+        ]
+        if not legacy:
+            return 0
+        cursor = self._alerts.find({"status": AlertStatus.FIRING.value})
+        firing = [Alert.from_document(doc) async for doc in cursor]
+        claims = [Claim(alert.open_key, alert.id, alert.received_at) for alert in firing]
+        taken = await self._open_keys.claim(claims)
+        for name in legacy:
+            await self._alerts.drop_index(name)
+        return len(claims) - len(taken)
 
     async def record_repeats(self, repeats: dict[str, int], seen_at: datetime) -> None:
         """Count repeated sends: alert id -> times seen again in this batch."""
@@ -71,24 +100,28 @@ class AlertRepository:
                 ordered=False,
             )
 
-    async def resolve(self, alert_ids: list[str], at: datetime) -> None:
-        if alert_ids:
+    async def resolve(self, alerts: list[Alert], at: datetime) -> None:
+        """Resolve firing alerts and release their open keys."""
+        if alerts:
             await self._alerts.bulk_write(
                 [
                     UpdateOne(
-                        {"_id": alert_id, "status": "firing"},
+                        {"_id": alert.id, "status": "firing"},
                         {
                             "$set": {
                                 "status": "resolved",
                                 "resolved_at": at,
                                 "last_seen_at": at,
-                                "open_key": closed_key(alert_id),
+                                "open_key": closed_key(alert.id),
                             }
                         },
                     )
-                    for alert_id in alert_ids
+                    for alert in alerts
                 ],
                 ordered=False,
+            )
+            await self._open_keys.release(
+                (open_key(alert.service_id, alert.dedup_key), alert.id) for alert in alerts
             )
 
     async def lift_suppression(self, alert_ids: list[str]) -> None:
@@ -161,6 +194,35 @@ class AlertRepository:
             .limit(limit)
         )
         return [Alert.from_document(doc) async for doc in cursor]
+
+    async def received_between(self, start: datetime, end: datetime) -> list[Alert]:
+        """Alerts first received in [start, end), for reports: without their description,
+        details, links and correlation, which reports never read and which weigh most."""
+        # The embedded store compares dates to the whole second: ask a second wider,
+        # then cut exactly here.
+        second = timedelta(seconds=1)
+        cursor = self._alerts.find(
+            {"received_at": {"$gte": start - second, "$lt": end + second}},
+            {"description": 0, "details_json": 0, "links": 0, "correlation": 0},
+        )
+        found = [Alert.from_document(doc) async for doc in cursor]
+        return [alert for alert in found if start <= alert.received_at < end]
+
+    async def texts_of_incidents(
+        self, incident_ids: Iterable[str], limit: int
+    ) -> dict[str, list[tuple[str, dict[str, str]]]]:
+        """Incident id -> its alerts' (summary, labels): only what similarity reads, since
+        whole alerts of thousands of incidents weigh far more."""
+        cursor = self._alerts.find(
+            {"incident_id": {"$in": list(set(incident_ids))}},
+            {"incident_id": 1, "summary": 1, "labels": 1},
+        ).limit(limit)
+        found: dict[str, list[tuple[str, dict[str, str]]]] = {}
+        async for doc in cursor:
+            found.setdefault(doc["incident_id"], []).append(
+                (doc["summary"], dict(doc.get("labels") or {}))
+            )
+        return found
 
     async def by_ids(self, alert_ids: Iterable[str]) -> dict[str, Alert]:
         cursor = self._alerts.find({"_id": {"$in": list(set(alert_ids))}})

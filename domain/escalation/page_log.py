@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime
 
 from domain.escalation.paging import Pager, PageRequest
 from domain.store.database import Database, Document
-from domain.store.timestamps import to_ms
+from domain.store.timestamps import from_ms, to_ms
 
 COLLECTION = "escalation_pages"
 
@@ -42,3 +43,13 @@ class PageLog:
             )
         if self._delivery is not None:
             await self._delivery.page(requests)
+
+    async def requested_between(self, start: datetime, end: datetime) -> list[PageRequest]:
+        """Pages first requested in [start, end), once each whatever their ``requests``."""
+        cursor = self._pages.find(
+            {"requested_ms": {"$gte": to_ms(start), "$lt": to_ms(end)}}, {"requests": 0}
+        )
+        return [
+            PageRequest(key=doc.pop("_id"), requested_at=from_ms(doc.pop("requested_ms")), **doc)
+            async for doc in cursor
+        ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.alert.model import Severity
 from domain.errors import InvalidTransitionError
+from domain.response.model import IncidentResponse, Priority
 from domain.store.database import Document
 from domain.store.timestamps import from_ms, optional_from_ms, optional_to_ms, to_ms
 from domain.validation import require_text
@@ -64,9 +65,14 @@ class Incident:
     acknowledged_by: str | None = None
     resolved_at: datetime | None = None
     resolved_by: str | None = None
+    resolution_note: str | None = None
+    """What the resolver wrote about the cause and the fix."""
+    response: IncidentResponse = field(default_factory=IncidentResponse)
+    """Roles, responders, priority, type and custom fields (domain/response)."""
 
     def to_document(self) -> Document:
         return {
+            **self.response.to_document(),
             "_id": self.id,
             "number": self.number,
             "title": self.title,
@@ -82,6 +88,7 @@ class Incident:
             "acknowledged_by": self.acknowledged_by,
             "resolved_ms": optional_to_ms(self.resolved_at),
             "resolved_by": self.resolved_by,
+            "resolution_note": self.resolution_note,
         }
 
     @classmethod
@@ -102,6 +109,8 @@ class Incident:
             acknowledged_by=doc.get("acknowledged_by"),
             resolved_at=optional_from_ms(doc.get("resolved_ms")),
             resolved_by=doc.get("resolved_by"),
+            resolution_note=doc.get("resolution_note"),
+            response=IncidentResponse.from_document(doc),
         )
 
 
@@ -120,6 +129,22 @@ class TimelineKind(StrEnum):
     NOTIFICATION_SENT = "notification_sent"
     NOTIFICATION_FAILED = "notification_failed"
     """A notification went to the dead letter: every attempt failed, or no contact method."""
+    COMPONENT_STATUS_CHANGED = "component_status_changed"
+    """Status page components set from this incident (domain/statuspage)."""
+    # Incident roles and responders (domain/response): details name "user_id" and "role".
+    ROLE_ASSIGNED = "role_assigned"
+    ROLE_UNASSIGNED = "role_unassigned"
+    RESPONDER_ADDED = "responder_added"
+    RESPONDER_REMOVED = "responder_removed"
+    PRIORITY_CHANGED = "priority_changed"
+    TYPE_CHANGED = "type_changed"
+    CUSTOM_FIELD_CHANGED = "custom_field_changed"
+    NOTE_PINNED = "note_pinned"
+    NOTE_UNPINNED = "note_unpinned"
+    POSTMORTEM_PUBLISHED = "postmortem_published"
+    """Its postmortem was published (domain/postmortem); details name "postmortem_id"."""
+    STATUS_UPDATE_POSTED = "status_update_posted"
+    """A stakeholder update (domain/stakeholder); details name "status_update_id", "audience"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +156,9 @@ class TimelineEntry:
     actor: str
     message: str
     details: dict[str, Any] = field(default_factory=dict)
+    pinned_at: datetime | None = None
+    """Set while a note is pinned (domain/response/timeline.py)."""
+    pinned_by: str | None = None
 
     def to_document(self) -> Document:
         return {
@@ -141,6 +169,10 @@ class TimelineEntry:
             "actor": self.actor,
             "message": self.message,
             "details": self.details,
+            # A string, not a boolean: the embedded store turns a $set boolean into 1/0.
+            "pinned": "yes" if self.pinned_at else "no",
+            "pinned_ms": optional_to_ms(self.pinned_at),
+            "pinned_by": self.pinned_by,
         }
 
     @classmethod
@@ -153,6 +185,10 @@ class TimelineEntry:
             actor=doc["actor"],
             message=doc["message"],
             details=dict(doc.get("details") or {}),
+            pinned_at=optional_from_ms(doc.get("pinned_ms"))
+            if doc.get("pinned") == "yes"
+            else None,
+            pinned_by=doc.get("pinned_by") if doc.get("pinned") == "yes" else None,
         )
 
 
@@ -164,14 +200,23 @@ class NoteDraft:
         object.__setattr__(self, "body", require_text(self.body, field="body", max_length=10000))
 
 
+def resolution_note(text: str | None) -> str | None:
+    """A validated resolution note; None when there is none."""
+    if text is None:
+        return None
+    return require_text(text, field="resolutionNote", max_length=10000)
+
+
 @dataclass(frozen=True, slots=True)
 class IncidentFilter:
     statuses: tuple[IncidentStatus, ...] = ()
     service_ids: tuple[str, ...] = ()
     since: datetime | None = None
+    priorities: tuple[Priority, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "statuses", tuple(IncidentStatus(s) for s in self.statuses))
+        object.__setattr__(self, "priorities", tuple(Priority(p) for p in self.priorities))
 
     def to_query(self) -> Document:
         query: Document = {}
@@ -181,4 +226,6 @@ class IncidentFilter:
             query["service_id"] = {"$in": list(self.service_ids)}
         if self.since is not None:
             query["created_at"] = {"$gte": self.since}
+        if self.priorities:
+            query["priority"] = {"$in": [p.value for p in self.priorities]}
         return query

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pymongo import ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError
@@ -140,6 +140,28 @@ class IncidentRepository:
             page=page,
             parse=TimelineEntry.from_document,
         )
+
+    async def created_between(self, start: datetime, end: datetime) -> list[Incident]:
+        """Incidents created in [start, end), for reports."""
+        # The embedded store compares dates to the whole second: ask a second wider,
+        # then cut exactly here.
+        second = timedelta(seconds=1)
+        cursor = self._incidents.find({"created_at": {"$gte": start - second, "$lt": end + second}})
+        found = [Incident.from_document(doc) async for doc in cursor]
+        return [incident for incident in found if start <= incident.created_at < end]
+
+    async def recently_resolved(
+        self, limit: int, service_id: str | None = None, since: datetime | None = None
+    ) -> list[Incident]:
+        """The most recently resolved incidents, of one service or of all, resolved at or
+        after `since` if given."""
+        query: Document = {"status": "resolved"}
+        if service_id is not None:
+            query["service_id"] = service_id
+        if since is not None:
+            query["resolved_ms"] = {"$gte": to_ms(since)}
+        cursor = self._incidents.find(query).sort("resolved_ms", -1).limit(limit)
+        return [Incident.from_document(doc) async for doc in cursor]
 
     async def resolved_ids(self, limit: int) -> list[str]:
         """The most recently resolved incidents (reviewed history for learning)."""

@@ -17,6 +17,7 @@ from domain.incident.model import (
     TimelineEntry,
     TimelineKind,
     check_transition,
+    resolution_note,
     sources_of,
 )
 from domain.incident.repository import IncidentRepository
@@ -83,19 +84,28 @@ class IncidentDesk:
         principal.require(Action.RESPOND)
         return await self.change_status(incident_id, IncidentStatus.ACKNOWLEDGED, principal.actor)
 
-    async def resolve(self, principal: Principal, incident_id: str) -> Incident:
+    async def resolve(
+        self, principal: Principal, incident_id: str, note: str | None = None
+    ) -> Incident:
+        """`note`: the resolution note, kept on the incident and shown on its timeline."""
         principal.require(Action.RESPOND)
-        return await self.change_status(incident_id, IncidentStatus.RESOLVED, principal.actor)
+        return await self.change_status(
+            incident_id, IncidentStatus.RESOLVED, principal.actor, note=resolution_note(note)
+        )
 
-    async def change_status(self, incident_id: str, target: IncidentStatus, actor: str) -> Incident:
+    async def change_status(
+        self, incident_id: str, target: IncidentStatus, actor: str, *, note: str | None = None
+    ) -> Incident:
         """Move an incident to `target` atomically; callers have checked permission."""
         now = self._clock.now()
         stamp = "acknowledged" if target is IncidentStatus.ACKNOWLEDGED else "resolved"
-        changed = await self._incidents.transition(
-            incident_id,
-            sources_of(target),
-            {"status": target.value, f"{stamp}_ms": to_ms(now), f"{stamp}_by": actor},
-        )
+        changes = {"status": target.value, f"{stamp}_ms": to_ms(now), f"{stamp}_by": actor}
+        details = {"status": target.value}
+        message = f"Status changed to {target.value}."
+        if note is not None:
+            changes["resolution_note"] = details["resolution_note"] = note
+            message += f" Resolution note: {note}"
+        changed = await self._incidents.transition(incident_id, sources_of(target), changes)
         if changed is None:
             current = (await self._incidents.by_ids([incident_id])).get(incident_id)
             if current is None:
@@ -110,8 +120,8 @@ class IncidentDesk:
                     at=now,
                     kind=TimelineKind.STATUS_CHANGED,
                     actor=actor,
-                    message=f"Status changed to {target.value}.",
-                    details={"status": target.value},
+                    message=message,
+                    details=details,
                 )
             ]
         )

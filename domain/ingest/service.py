@@ -152,7 +152,7 @@ class AlertIngestor:
                 suggestion="Create the integration key with a serviceId.",
             )
         found = await self._alerts.firing_by_open_keys(
-            {open_key(principal.service_id, key) for key in dedup_keys}
+            {open_key(principal.service_id, key) for key in dedup_keys}, self._clock.now()
         )
         incident_ids = sorted({a.incident_id for a in found.values() if a.incident_id})
         incidents = await self._incidents.by_ids(incident_ids)
@@ -235,12 +235,12 @@ class AlertIngestor:
             first_of_key.setdefault(alerts[index].open_key, index)
         owned, borrowed = self._in_flight.claim(first_of_key)
         try:
-            existing = await self._alerts.firing_by_open_keys(owned)
+            existing = await self._alerts.firing_by_open_keys(owned, now)
             fresh = [alerts[first_of_key[key]] for key in owned if key not in existing]
             relink = await self._to_relink(existing, alerts, first_of_key, now)
             plan, taken = await self._attach(fresh, relink, actor, now)
             if taken:
-                existing.update(await self._alerts.firing_by_open_keys(taken))
+                existing.update(await self._alerts.firing_by_open_keys(taken, now))
             self._in_flight.announce(
                 {
                     key: existing.get(key) or alerts[first_of_key[key]]
@@ -251,7 +251,7 @@ class AlertIngestor:
         finally:
             self._in_flight.release(owned)
         if borrowed:
-            existing.update(await self._borrow(borrowed))
+            existing.update(await self._borrow(borrowed, now))
         repeats: dict[str, int] = {}
         for index in firing:
             key = alerts[index].open_key
@@ -271,7 +271,9 @@ class AlertIngestor:
         await self._alerts.record_repeats(repeats, now)
         return outcome, kinds, plan
 
-    async def _borrow(self, borrowed: dict[str, asyncio.Future[Alert | None]]) -> dict[str, Alert]:
+    async def _borrow(
+        self, borrowed: dict[str, asyncio.Future[Alert | None]], now: datetime
+    ) -> dict[str, Alert]:
         """The alerts other batches of this process stored for keys this batch also sent."""
         found: dict[str, Alert] = {}
         for key, future in borrowed.items():
@@ -280,7 +282,7 @@ class AlertIngestor:
                 found[key] = alert
         missing = set(borrowed) - set(found)
         if missing:  # the owner failed: whatever is stored now is the answer
-            found.update(await self._alerts.firing_by_open_keys(missing))
+            found.update(await self._alerts.firing_by_open_keys(missing, now))
         return found
 
     async def _to_relink(
@@ -425,7 +427,7 @@ class AlertIngestor:
         if not resolving:
             return set()
         found = await self._alerts.firing_by_open_keys(
-            {open_key(alerts[i].service_id, alerts[i].dedup_key) for i in resolving}
+            {open_key(alerts[i].service_id, alerts[i].dedup_key) for i in resolving}, now
         )
         resolved: dict[str, Alert] = {}
         for index in resolving:
@@ -440,7 +442,7 @@ class AlertIngestor:
         """Resolve firing alerts; return the incidents that lost open alerts."""
         for target in targets:
             target.status, target.resolved_at, target.last_seen_at = AlertStatus.RESOLVED, now, now
-        await self._alerts.resolve([t.id for t in targets], now)
+        await self._alerts.resolve(targets, now)
         closed: dict[str, int] = defaultdict(int)
         for target in targets:
             if target.incident_id:

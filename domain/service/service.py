@@ -28,6 +28,8 @@ class ServiceCatalog:
             depends_on=draft.depends_on,
             created_at=self._clock.now(),
             escalation_policy_id=draft.escalation_policy_id,
+            team=draft.team,
+            runbooks=draft.runbooks,
         )
         await self._repository.insert(service)
         return service

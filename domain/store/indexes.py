@@ -21,10 +21,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("user_id", ASCENDING)]),
     ],
     "alerts": [
-        # Unique while firing: the same key is "open_key" of at most one alert.
-        IndexModel([("open_key", ASCENDING)], unique=True),
         IndexModel([("incident_id", ASCENDING)]),
         IndexModel([("service_id", ASCENDING), ("status", ASCENDING), ("last_seen_ms", ASCENDING)]),
+        IndexModel([("received_at", ASCENDING)]),  # analytics periods
     ],
     "incidents": [
         IndexModel([("created_at", DESCENDING)]),
@@ -32,6 +31,7 @@ INDEXES: dict[str, list[IndexModel]] = {
             [("service_id", ASCENDING), ("status", ASCENDING), ("last_event_ms", ASCENDING)]
         ),
         IndexModel([("status", ASCENDING), ("last_event_ms", ASCENDING)]),
+        IndexModel([("status", ASCENDING), ("resolved_ms", ASCENDING)]),  # responder context
     ],
     "heartbeats": [
         IndexModel([("secret_hash", ASCENDING)], unique=True),
@@ -39,6 +39,10 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "silences": [IndexModel([("ends_at", ASCENDING)])],
     "timeline": [IndexModel([("incident_id", ASCENDING)])],
+    # Names are unique whatever their case ("name_key" is the folded name).
+    "incident_roles": [IndexModel([("name_key", ASCENDING)], unique=True)],
+    "incident_types": [IndexModel([("name_key", ASCENDING)], unique=True)],
+    "incident_fields": [IndexModel([("name_key", ASCENDING)], unique=True)],
     "schedules": [IndexModel([("layers.participants", ASCENDING)])],
     "calendar_feeds": [IndexModel([("secret_hash", ASCENDING)], unique=True)],
     "contact_methods": [IndexModel([("user_id", ASCENDING)])],
@@ -60,6 +64,40 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("state", ASCENDING), ("due_ms", ASCENDING)]),
     ],
     "escalation_fired_steps": [IndexModel([("run_id", ASCENDING)])],
+    "change_events": [IndexModel([("service_id", ASCENDING), ("occurred_ms", ASCENDING)])],
+    "escalation_pages": [IndexModel([("requested_ms", ASCENDING)])],  # analytics periods
+    # One postmortem per incident.
+    "postmortems": [IndexModel([("incident_id", ASCENDING)], unique=True)],
+    "action_items": [
+        IndexModel([("postmortem_id", ASCENDING)]),
+        IndexModel([("owner_id", ASCENDING), ("status", ASCENDING)]),
+        IndexModel([("incident_id", ASCENDING)]),
+        IndexModel([("linked_incident_ids", ASCENDING)]),
+        IndexModel([("status", ASCENDING), ("due_on", ASCENDING)]),
+    ],
+    # Stakeholder updates (domain/stakeholder): one subscription per scope and destination.
+    "status_updates": [IndexModel([("incident_id", ASCENDING)])],
+    "stakeholder_subscriptions": [
+        IndexModel([("key", ASCENDING)], unique=True),
+        IndexModel([("incident_id", ASCENDING)]),
+        IndexModel([("service_id", ASCENDING)]),
+    ],
+    "status_update_templates": [IndexModel([("name", ASCENDING)], unique=True)],
+    # Public status pages (domain/statuspage).
+    "status_pages": [IndexModel([("slug", ASCENDING)], unique=True)],
+    "status_page_groups": [IndexModel([("page_id", ASCENDING)])],
+    "status_page_components": [IndexModel([("page_id", ASCENDING)])],
+    "status_page_changes": [IndexModel([("component_id", ASCENDING), ("at_ms", ASCENDING)])],
+    "status_page_incidents": [
+        IndexModel([("page_id", ASCENDING)]),
+        IndexModel([("internal_incident_id", ASCENDING)]),
+    ],
+    "status_page_updates": [IndexModel([("public_incident_id", ASCENDING)])],
+    "status_page_maintenance": [IndexModel([("page_id", ASCENDING), ("ends_ms", ASCENDING)])],
+    # One subscription per address and page: subscribing again finds it.
+    "status_page_subscribers": [
+        IndexModel([("page_id", ASCENDING), ("address", ASCENDING)], unique=True)
+    ],
 }
 
 

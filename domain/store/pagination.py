@@ -100,8 +100,10 @@ async def pages_per_owner(
     owner_ids: list[str],
     page: PageRequest,
     parse: Callable[[Document], T],
+    where: Document | None = None,
 ) -> dict[str, Page[T]]:
-    """The same page of children, oldest first, for each owner, in one round trip.
+    """The same page of children, oldest first, for each owner, in one round trip;
+    `where` narrows the children (a timeline's kinds, say).
 
     One ``$facet`` branch per owner keeps each branch's result bounded by the page size,
     however many children an owner has.
@@ -111,7 +113,7 @@ async def pages_per_owner(
     after = keyset_filter(page.after, descending=False)
     facets: dict[str, list[Document]] = {
         f"o{index}": [
-            {"$match": {owner_field: owner_id, **after}},
+            {"$match": {**(where or {}), owner_field: owner_id, **after}},
             {"$sort": {"_id": 1}},
             {"$limit": page.first + 1},
         ]

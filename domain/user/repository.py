@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from domain.errors import ConflictError
 from domain.store.database import Database
-from domain.user.model import ApiToken, User
+from domain.user.model import ApiToken, User, UserChanges
 
 
 class UserRepository:
@@ -22,6 +25,20 @@ class UserRepository:
 
     async def by_id(self, user_id: str) -> User | None:
         doc = await self._users.find_one({"_id": user_id})
+        return User.from_document(doc) if doc else None
+
+    async def by_ids(self, user_ids: Iterable[str]) -> dict[str, User]:
+        cursor = self._users.find({"_id": {"$in": list(set(user_ids))}})
+        return {doc["_id"]: User.from_document(doc) async for doc in cursor}
+
+    async def update(self, user_id: str, changes: UserChanges) -> User | None:
+        """Apply the changes; None when there is no such user."""
+        fields = {"email": changes.email, "time_zone": changes.time_zone}
+        doc = await self._users.find_one_and_update(
+            {"_id": user_id},
+            {"$set": {name: value for name, value in fields.items() if value is not None}},
+            return_document=ReturnDocument.AFTER,
+        )
         return User.from_document(doc) if doc else None
 
     async def by_name(self, name: str) -> User | None:

@@ -10,7 +10,7 @@ from domain.errors import NotFoundError, UnauthenticatedError
 from domain.ids import new_id
 from domain.integration.repository import IntegrationKeyRepository
 from domain.secrets import SecretKind, generate_secret, hash_secret, kind_of
-from domain.user.model import ApiToken, IssuedToken, User, UserDraft
+from domain.user.model import ApiToken, IssuedToken, User, UserChanges, UserDraft
 from domain.user.repository import UserRepository
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,21 @@ class UserDirectory:
             email=draft.email,
             role=draft.role,
             created_at=self._clock.now(),
+            time_zone=draft.time_zone,
         )
         await self._users.insert(user)
+        return user
+
+    async def update_user(self, principal: Principal, user_id: str, changes: UserChanges) -> User:
+        """Users may always change their own e-mail and time zone; others need an admin."""
+        principal.require(Action.READ)
+        if user_id != principal.id:
+            principal.require(Action.CONFIGURE)
+        if changes.email is None and changes.time_zone is None:
+            return await self.get(principal, user_id)
+        user = await self._users.update(user_id, changes)
+        if user is None:
+            raise NotFoundError(f"No user with id '{user_id}'.")
         return user
 
     async def get(self, principal: Principal, user_id: str) -> User:

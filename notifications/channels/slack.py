@@ -10,17 +10,26 @@ from domain.contact.model import ContactMethod
 from notifications.channels.http import encode, post
 from notifications.templates import Message
 
+SECTION_LIMIT = 3000
+
 
 def payload(message: Message) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*{message.headline}*"}},
+    ]
+    if message.body is not None:
+        # Slack refuses section text over 3,000 characters.
+        body = message.body
+        body = body if len(body) <= SECTION_LIMIT else body[: SECTION_LIMIT - 1] + "…"
+        blocks.append({"type": "section", "text": {"type": "plain_text", "text": body}})
+    blocks.append(
         {
             "type": "section",
             "fields": [
                 {"type": "mrkdwn", "text": f"*{name}*\n{value}"} for name, value in message.facts
             ],
-        },
-    ]
+        }
+    )
     if message.links:
         blocks.append(
             {

@@ -18,6 +18,11 @@ def payload(message: Message) -> dict[str, Any]:
         "version": "1.4",
         "body": [
             {"type": "TextBlock", "text": message.headline, "weight": "Bolder", "wrap": True},
+            *(
+                []
+                if message.body is None
+                else [{"type": "TextBlock", "text": message.body, "wrap": True}]
+            ),
             {
                 "type": "FactSet",
                 "facts": [{"title": name, "value": value} for name, value in message.facts],

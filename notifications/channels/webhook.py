@@ -15,9 +15,18 @@ from notifications.templates import Message
 
 
 def payload(message: Message) -> dict[str, Any]:
+    if message.notice is not None:
+        return {
+            "event": message.notice.event,
+            "notification_id": message.notification_id,
+            **message.notice.data,
+            "text": message.notice.text,
+        }
     c = message.content
+    update = message.update
+    event = "incident.page" if update is None else "incident.status_update"
     return {
-        "event": "notification.test" if message.is_test else "incident.page",
+        "event": "notification.test" if message.is_test else event,
         "notification_id": message.notification_id,
         "incident": None
         if message.is_test
@@ -28,6 +37,17 @@ def payload(message: Message) -> dict[str, Any]:
             "severity": c.severity,
             "service": c.service_name,
             "alert_count": c.alert_count,
+        },
+        "status_update": None
+        if update is None
+        else {
+            "id": update.status_update_id,
+            "audience": update.audience,
+            "body": update.body,
+            "state": update.state,
+            "author": update.author,
+            "posted_at": update.posted_at.isoformat(),
+            "incident_status": update.incident_status,
         },
         "links": {"incident": message.incident_url, "acknowledge": message.ack_url},
         "text": message.text,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tests.api.queries import CREATE_TOKEN, CREATE_USER, INGEST
@@ -19,7 +20,19 @@ async def open_incident(
     return incident
 
 
-async def token_for_role(client: GraphQLClient, role: str) -> str:
+@dataclass(frozen=True)
+class RoleUser:
+    id: str
+    name: str
+    token: str
+
+    @property
+    def actor(self) -> str:
+        """How timelines name this user."""
+        return f"user:{self.name}"
+
+
+async def user_for_role(client: GraphQLClient, role: str) -> RoleUser:
     """A new user with `role` (VIEWER, RESPONDER, ADMIN) and an API token for them."""
     name = unique(role.lower())
     user = (
@@ -30,5 +43,9 @@ async def token_for_role(client: GraphQLClient, role: str) -> str:
     token = (await client.data(CREATE_TOKEN, {"input": {"name": "t", "userId": user["id"]}}))[
         "createApiToken"
     ]
-    secret: str = token["secret"]
-    return secret
+    return RoleUser(id=user["id"], name=name, token=token["secret"])
+
+
+async def token_for_role(client: GraphQLClient, role: str) -> str:
+    """A new user with `role` (VIEWER, RESPONDER, ADMIN) and an API token for them."""
+    return (await user_for_role(client, role)).token

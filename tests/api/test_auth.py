@@ -98,7 +98,7 @@ async def test_secrets_are_stored_hashed(client: GraphQLClient, server: LiveServ
     assert token not in dump
 
 
-@pytest.mark.parametrize("payload", [{}, {"authorization": "Bearer vgl_wrong"}])
+@pytest.mark.parametrize("payload", [{"authorization": ""}, {"authorization": "Bearer vgl_wrong"}])
 async def test_websocket_without_valid_token_is_rejected(
     server: LiveServer, payload: dict[str, str]
 ) -> None:

@@ -1,0 +1,1 @@
+"""Analytics: how incidents, alerts and pages went over a period, and charts of it."""

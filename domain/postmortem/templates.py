@@ -1,0 +1,143 @@
+"""Postmortem templates: the first text of the standard sections, and extra sections.
+
+A template's text may name facts of the incident as placeholders, filled in when a
+postmortem is created from it: ``{{incident.title}}``, ``{{incident.number}}``,
+``{{incident.resolution_note}}``, ``{{impact.start}}``, ``{{impact.end}}``, ``{{impact.duration}}``,
+``{{time_to_acknowledge}}`` and ``{{time_to_resolve}}``. Anything else in braces is
+left as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.errors import ValidationError
+from domain.postmortem.model import (
+    MAX_SECTION_BODY,
+    MAX_SECTION_TITLE,
+    MAX_SECTIONS,
+    STANDARD_SECTIONS,
+    Section,
+    require_section_key,
+)
+from domain.store.database import Document
+from domain.store.timestamps import from_ms, to_ms
+from domain.validation import require_text
+
+_STANDARD_TITLES = dict(STANDARD_SECTIONS)
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_.]+)\s*\}\}")
+MAX_NAME = 100
+MAX_DESCRIPTION = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class PostmortemTemplate:
+    id: str
+    name: str
+    description: str
+    sections: tuple[Section, ...]
+    """Standard keys give their first text; other keys are added after the standard ones."""
+    created_at: datetime
+    updated_at: datetime
+
+    def to_document(self) -> Document:
+        return {
+            "_id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "sections": [s.to_document() for s in self.sections],
+            "created_ms": to_ms(self.created_at),
+            "updated_ms": to_ms(self.updated_at),
+        }
+
+    @classmethod
+    def from_document(cls, doc: Document) -> PostmortemTemplate:
+        return cls(
+            id=doc["_id"],
+            name=doc["name"],
+            description=doc.get("description", ""),
+            sections=tuple(Section.from_document(s) for s in doc["sections"]),
+            created_at=from_ms(doc["created_ms"]),
+            updated_at=from_ms(doc["updated_ms"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateSectionDraft:
+    key: str
+    body: str
+    title: str | None = None
+    """Needed for a key that is not a standard section; a standard one keeps its title."""
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateDraft:
+    name: str
+    description: str
+    sections: tuple[Section, ...]
+
+    @classmethod
+    def of(
+        cls, *, name: str, description: str, sections: list[TemplateSectionDraft]
+    ) -> TemplateDraft:
+        if len(sections) > MAX_SECTIONS:
+            raise ValidationError(
+                f"A template has at most {MAX_SECTIONS} sections.", field="sections"
+            )
+        checked: list[Section] = []
+        for index, draft in enumerate(sections):
+            where = f"sections[{index}]"
+            key = require_section_key(draft.key, field=f"{where}.key")
+            if any(s.key == key for s in checked):
+                raise ValidationError(
+                    f"{where}: section '{key}' appears twice.", field=f"{where}.key"
+                )
+            title = draft.title or _STANDARD_TITLES.get(key)
+            if title is None:
+                raise ValidationError(
+                    f"{where}: '{key}' is not a standard section, so it needs a title.",
+                    suggestion="Give the extra section a 'title'.",
+                    field=f"{where}.title",
+                )
+            checked.append(
+                Section(
+                    key=key,
+                    title=require_text(title, field=f"{where}.title", max_length=MAX_SECTION_TITLE),
+                    body=require_text(
+                        draft.body,
+                        field=f"{where}.body",
+                        max_length=MAX_SECTION_BODY,
+                        allow_empty=True,
+                    ),
+                )
+            )
+        return cls(
+            name=require_text(name, field="name", max_length=MAX_NAME),
+            description=require_text(
+                description, field="description", max_length=MAX_DESCRIPTION, allow_empty=True
+            ),
+            sections=tuple(checked),
+        )
+
+
+def fill_placeholders(text: str, facts: Mapping[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: facts.get(m.group(1), m.group(0)), text)
+
+
+def sections_from(template: PostmortemTemplate | None, facts: Mapping[str, str]) -> list[Section]:
+    """The standard sections in their order, with the template's texts, then its extras."""
+    given = {} if template is None else {s.key: s for s in template.sections}
+    sections = [
+        Section(key, given[key].title if key in given else title, "")
+        for key, title in STANDARD_SECTIONS
+    ]
+    extras = [s for s in given.values() if s.key not in _STANDARD_TITLES]
+    return [
+        Section(
+            s.key, s.title, fill_placeholders(given[s.key].body, facts) if s.key in given else ""
+        )
+        for s in [*sections, *extras]
+    ]

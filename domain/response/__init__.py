@@ -1,0 +1,1 @@
+"""Incident roles, responders, priority, types, custom fields and pinned notes."""

@@ -1,0 +1,60 @@
+"""The response use cases, built over one database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.clock import Clock
+from domain.events import EventPublisher
+from domain.incident.repository import IncidentRepository
+from domain.response.catalog import ResponseCatalog
+from domain.response.model import FieldDefinition, IncidentType, RoleDefinition
+from domain.response.record import TimelineRecorder
+from domain.response.repository import ResponseRepository
+from domain.response.service import ResponseDesk
+from domain.response.timeline import TimelinePins
+from domain.store.database import Database
+from domain.store.documents import DocumentRepository
+from domain.user.repository import UserRepository
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    catalog: ResponseCatalog
+    """Custom roles, incident types and custom fields (admins)."""
+    desk: ResponseDesk
+    """Roles, responders, priority, type and field values of incidents (responders)."""
+    timeline: TimelinePins
+    """Pinned notes and filtered timelines."""
+
+
+def build_response(db: Database, *, publisher: EventPublisher, clock: Clock) -> Response:
+    repository = ResponseRepository(db)
+    incidents = IncidentRepository(db)
+    recorder = TimelineRecorder(incidents=incidents, publisher=publisher, clock=clock)
+    catalog = ResponseCatalog(
+        roles=DocumentRepository(
+            db, "incident_roles", RoleDefinition.from_document, noun="incident role"
+        ),
+        types=DocumentRepository(
+            db, "incident_types", IncidentType.from_document, noun="incident type"
+        ),
+        fields=DocumentRepository(
+            db, "incident_fields", FieldDefinition.from_document, noun="custom field"
+        ),
+        incidents=repository,
+    )
+    return Response(
+        catalog=catalog,
+        desk=ResponseDesk(
+            repository=repository,
+            incidents=incidents,
+            catalog=catalog,
+            users=UserRepository(db),
+            recorder=recorder,
+            clock=clock,
+        ),
+        timeline=TimelinePins(
+            repository=repository, incidents=incidents, recorder=recorder, clock=clock
+        ),
+    )

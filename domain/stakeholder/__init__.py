@@ -1,0 +1,1 @@
+"""Stakeholder updates: written updates with an audience, subscriptions, templates."""
