@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint schema bench clean
+.PHONY: install run test fuzz lint schema bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Vigil needs Python 3.11 or newer; run: make PYTHON=python3.11 ...")'
@@ -20,6 +20,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# `make test` fuzzes too, on a small fixed budget; this explores new inputs, longer.
+fuzz: $(STAMP)
+	VIGIL_FUZZ_EXAMPLES=$${VIGIL_FUZZ_EXAMPLES:-1000} VIGIL_FUZZ_RANDOM=1 \
+		$(BIN)/pytest tests/fuzz --hypothesis-show-statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

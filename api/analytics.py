@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from api.auth import Authenticator
 from api.container import Container
+from api.request_scope import error_body
 from domain.analytics.charts import Chart, ChartFormat
 from domain.analytics.model import Grouping, ReportPeriod
 from domain.errors import ErrorCode, NotFoundError, ValidationError, VigilError
@@ -109,9 +110,7 @@ def _grouping(raw: str) -> Grouping:
 
 def _error(exc: VigilError) -> JSONResponse:
     status = _STATUS.get(exc.code, 500)
-    body = {"code": exc.code.value, "message": exc.message, "suggestion": exc.suggestion}
-    if exc.field:
-        body["field"] = exc.field
+    body = error_body(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, headers=headers)
 

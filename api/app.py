@@ -8,8 +8,10 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 
+from pymongo.errors import ConnectionFailure
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -18,13 +20,19 @@ from api.analytics import analytics_routes
 from api.auth import Authenticator
 from api.calendar import calendar_routes
 from api.container import Container
+from api.graphql_guard import GraphQLGuard
 from api.graphql_view import VigilGraphQL
 from api.health import healthz
 from api.heartbeat import ping
+from api.metrics_route import metrics_endpoint
+from api.persisted import load as load_persisted
 from api.postmortem_export import postmortem_routes
+from api.rate_limit import RateLimits
+from api.request_scope import OperationPolicy, RequestScopeMiddleware
 from api.runtime import start_runtime
 from api.schema.schema import schema
 from api.status_page import status_page_routes
+from api.store_unavailable import StoreDeadline, store_unavailable
 from api.warroom import warroom_routes
 from api.webhooks import webhook_routes
 from vigil.settings import Environment, Settings
@@ -56,11 +64,26 @@ def create_app(
         # The legacy `graphql-ws` protocol belongs to the abandoned subscriptions-transport-ws.
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
-    return Starlette(
+    graphql.rate_limits = limits = RateLimits(settings)
+    policy = OperationPolicy(
+        # Production answers only what the app asks: no schema browsing, no GraphiQL.
+        introspection=settings.environment is Environment.DEVELOPMENT,
+        max_cost=settings.max_query_cost,
+        persisted=(
+            load_persisted(settings.persisted_operations)
+            if settings.persisted_operations is not None
+            else None
+        ),
+    )
+    app = Starlette(
         routes=[
             Route("/healthz", healthz),
+            Route("/metrics", metrics_endpoint),
             Route("/heartbeat/{secret}", ping, methods=["GET", "POST"]),
-            Route("/graphql", graphql),
+            Route(
+                "/graphql",
+                GraphQLGuard(graphql, max_body_bytes=settings.max_request_bytes, limits=limits),
+            ),
             WebSocketRoute("/graphql", graphql),
             *webhook_routes(),
             *calendar_routes(),
@@ -70,8 +93,16 @@ def create_app(
             *warroom_routes(),
             *status_page_routes(),
         ],
+        middleware=[
+            Middleware(RequestScopeMiddleware, policy=policy),
+            Middleware(StoreDeadline, seconds=settings.store_socket_timeout_s),
+        ],
+        exception_handlers={ConnectionFailure: store_unavailable},
         lifespan=lifespan,
     )
+    app.state.rate_limits = limits
+    app.state.metrics_token = settings.metrics_token
+    return app
 
 
 async def _ensure_admin(container: Container, settings: Settings) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from pymongo.errors import ConnectionFailure
+
 from domain.auth import Principal
-from domain.errors import UnauthenticatedError
+from domain.errors import StoreUnavailableError, UnauthenticatedError
 from domain.secrets import hash_secret
 from domain.user.service import UserDirectory
 
@@ -40,7 +42,14 @@ class Authenticator:
         cached = self._cache.get(key)
         if cached is not None and cached[1] > now:
             return cached[0]
-        principal = await self._users.authenticate(secret)
+        try:
+            principal = await self._users.authenticate(secret)
+        except ConnectionFailure as exc:
+            # A domain error, so GraphQL (HTTP and websocket) and webhooks answer it as
+            # STORE_UNAVAILABLE instead of failing outside their error handling.
+            raise StoreUnavailableError(
+                "The database is unavailable, so the credentials cannot be checked."
+            ) from exc
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[key] = (principal, now + CACHE_SECONDS)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from api.request_scope import current_request_id
 from correlation import Correlator
 from domain.alert.repository import AlertRepository
 from domain.analytics.service import Analytics
+from domain.audit.repository import AuditRepository
+from domain.audit.trail import AuditLog, AuditTrail
 from domain.calendar.repository import CalendarFeedRepository
 from domain.calendar.service import CalendarFeeds
 from domain.clock import Clock
@@ -20,6 +23,7 @@ from domain.heartbeat.repository import HeartbeatRepository
 from domain.heartbeat.service import Heartbeats
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
+from domain.ingest.claim import StoreLease
 from domain.ingest.journal import IngestJournal
 from domain.ingest.service import AlertIngestor
 from domain.integration.repository import IntegrationKeyRepository
@@ -79,6 +83,9 @@ class Container:
     analytics: Analytics
     context: Context
     """Change events and the responder's context of incidents."""
+    audit_log: AuditLog
+    """Configuration changes, for admins; every configuration use case records through one
+    AuditTrail."""
 
 
 def build_container(
@@ -92,15 +99,18 @@ def build_container(
     notification_config: NotificationConfig | None = None,
     correlation_defaults: CorrelationSettings = DEFAULT_SETTINGS,
     correlation_retrain_every: timedelta = timedelta(hours=24),
+    replicated: bool = False,
 ) -> Container:
+    audit_repository = AuditRepository(db)
+    audit = AuditTrail(repository=audit_repository, clock=clock, request_id=current_request_id)
     # Every use case announces through this publisher, so escalation starts and stops
     # with the incidents' events and the ingest path stays as it is.
-    escalation = build_escalation(db, publisher=publisher, clock=clock)
+    escalation = build_escalation(db, publisher=publisher, audit=audit, clock=clock)
     publisher = escalation.publisher
     alerts = AlertRepository(db)
     incidents = IncidentRepository(db)
     key_repository = IntegrationKeyRepository(db)
-    services = ServiceCatalog(repository=ServiceRepository(db), clock=clock)
+    services = ServiceCatalog(repository=ServiceRepository(db), audit=audit, clock=clock)
     desk = IncidentDesk(incidents=incidents, alerts=alerts, publisher=publisher, clock=clock)
     silence_repository = DocumentRepository(db, "silences", Silence.from_document, noun="silence")
     window_repository = DocumentRepository(
@@ -122,12 +132,13 @@ def build_container(
         journal=IngestJournal(db),
         publisher=publisher,
         clock=clock,
+        claim=StoreLease(db, clock) if replicated else None,
     )
     user_repository = UserRepository(db)
     schedule_repository = ScheduleRepository(db)
     notification_config = notification_config or NotificationConfig()
     notifications = build_notifications(
-        db, desk=desk, publisher=publisher, config=notification_config, clock=clock
+        db, desk=desk, publisher=publisher, config=notification_config, audit=audit, clock=clock
     )
     escalation.pages.deliver_through(notifications.pager)
     stakeholders = build_stakeholders(
@@ -137,6 +148,7 @@ def build_container(
         contacts=notifications.contacts,
         notifier=notifications.stakeholder_updates,
         publisher=publisher,
+        audit=audit,
         clock=clock,
     )
     status_pages = build_status_pages(
@@ -147,6 +159,7 @@ def build_container(
         status_events=status_hub,
         links=notifications.status_links,
         notifier=notifications.status_notices,
+        audit=audit,
         clock=clock,
         public_url=notification_config.public_url,
     )
@@ -158,33 +171,49 @@ def build_container(
         alerts=alerts,
         users=user_repository,
         publisher=publisher,
+        audit=audit,
         clock=clock,
     )
     return Container(
         services=services,
-        integration_keys=IntegrationKeys(repository=key_repository, services=services, clock=clock),
-        users=UserDirectory(users=UserRepository(db), integration_keys=key_repository, clock=clock),
+        integration_keys=IntegrationKeys(
+            repository=key_repository, services=services, audit=audit, clock=clock
+        ),
+        users=UserDirectory(
+            users=UserRepository(db), integration_keys=key_repository, audit=audit, clock=clock
+        ),
         incidents=desk,
         ingest=ingest,
-        silences=Silences(repository=silence_repository, noise=noise, clock=clock),
+        silences=Silences(repository=silence_repository, noise=noise, audit=audit, clock=clock),
         maintenance=MaintenanceWindows(
-            repository=window_repository, services=services, noise=noise, clock=clock
+            repository=window_repository,
+            services=services,
+            noise=noise,
+            audit=audit,
+            clock=clock,
         ),
-        rules=EventRules(repository=rule_repository, noise=noise, clock=clock),
+        rules=EventRules(repository=rule_repository, noise=noise, audit=audit, clock=clock),
         heartbeats=Heartbeats(
-            repository=HeartbeatRepository(db), services=services, ingest=ingest, clock=clock
+            repository=HeartbeatRepository(db),
+            services=services,
+            ingest=ingest,
+            audit=audit,
+            clock=clock,
         ),
-        schedules=Schedules(repository=schedule_repository, users=user_repository, clock=clock),
+        schedules=Schedules(
+            repository=schedule_repository, users=user_repository, audit=audit, clock=clock
+        ),
         calendar_feeds=CalendarFeeds(
             repository=CalendarFeedRepository(db),
             schedules=schedule_repository,
             users=user_repository,
+            audit=audit,
             clock=clock,
         ),
         notifications=notifications,
         postmortems=postmortems,
         stakeholders=stakeholders,
-        response=build_response(db, publisher=publisher, clock=clock),
+        response=build_response(db, publisher=publisher, audit=audit, clock=clock),
         escalation=escalation,
         correlation=build_correlation(
             db,
@@ -193,6 +222,7 @@ def build_container(
             clock=clock,
             defaults=correlation_defaults,
             retrain_every=correlation_retrain_every,
+            audit=audit,
         ),
         hub=hub,
         status_pages=status_pages,
@@ -207,4 +237,5 @@ def build_container(
             users=user_repository,
         ),
         context=build_context(db, services=services, clock=clock, postmortems=postmortems.index),
+        audit_log=AuditLog(repository=audit_repository),
     )

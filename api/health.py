@@ -8,6 +8,8 @@ import time
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from domain.errors import StoreUnavailableError
+
 _STORE_TIMEOUT_S = 2.0
 
 
@@ -17,8 +19,12 @@ async def healthz(request: Request) -> JSONResponse:
     try:
         await asyncio.wait_for(runtime.db.command("ping"), _STORE_TIMEOUT_S)
     except Exception as exc:  # any failure to answer is "down", whatever its kind
+        down = StoreUnavailableError("The database does not answer.")
         return JSONResponse(
             {
+                "code": down.code.value,
+                "message": down.message,
+                "suggestion": down.suggestion,
                 "status": "unavailable",
                 "store": {"status": "down", "embedded": runtime.embedded, "error": str(exc)[:200]},
             },

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from api.auth import Authenticator
 from api.container import Container
+from api.request_scope import error_body
 from domain.errors import ErrorCode, VigilError
 
 CONTENT_TYPE = "text/markdown; charset=utf-8"
@@ -30,7 +31,7 @@ async def export(request: Request) -> Response:
         body = await container.postmortems.desk.markdown(principal, postmortem_id)
     except VigilError as exc:
         return JSONResponse(
-            {"code": exc.code.value, "message": exc.message, "suggestion": exc.suggestion},
+            error_body(exc),
             status_code=_STATUS.get(exc.code, 500),
             headers={"WWW-Authenticate": "Bearer"}
             if exc.code is ErrorCode.UNAUTHENTICATED

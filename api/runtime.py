@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from broadcaster import Broadcast
 from pymongo.monitoring import CommandListener
 
 from api.container import Container, build_container
@@ -30,6 +29,7 @@ from domain.store.embedded import EmbeddedStore
 from domain.store.indexes import ensure_indexes
 from notifications.hub import LiveHub
 from notifications.publisher import BroadcastPublisher
+from notifications.redis_broadcast import open_broadcast
 from notifications.status_hub import StatusHub
 from vigil.background import PeriodicTasks
 from vigil.settings import CorrelationEngineKind, Settings
@@ -70,14 +70,19 @@ async def start_runtime(
         embedded = EmbeddedStore(settings.data_dir)
         uri = await embedded.start()
         stack.push_async_callback(embedded.stop)
-    client = connect(uri, listeners=command_listeners)
+    client = connect(
+        uri,
+        listeners=command_listeners,
+        timeout_s=settings.store_timeout_s,
+        socket_timeout_s=settings.store_socket_timeout_s,
+    )
     stack.push_async_callback(client.close)
     db = client[settings.database]
     await ensure_indexes(db)
     if adopted := await AlertRepository(db).migrate_open_keys():
         log.warning("claimed the open keys of %d firing alerts stored before claims", adopted)
 
-    broadcast = Broadcast(settings.broadcast_url)
+    broadcast = open_broadcast(settings.broadcast_url)
     await broadcast.connect()
     stack.push_async_callback(broadcast.disconnect)
     hub = LiveHub(broadcast)
@@ -100,6 +105,7 @@ async def start_runtime(
             int(settings.correlation_window.total_seconds()),
         ),
         correlation_retrain_every=timedelta(hours=settings.correlation_retrain_hours),
+        replicated=settings.replicated,
     )
     await container.ingest.warm_correlator()
     tasks = PeriodicTasks(settings.worker_interval_s, background_jobs(container))

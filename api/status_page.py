@@ -13,8 +13,9 @@ confirm nor unsubscribe for the person.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from html import escape
-from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.requests import Request
@@ -23,10 +24,12 @@ from starlette.routing import Route
 
 from api import status_page_html as html
 from api.container import Container
+from api.status_page_feed import feed_of
 from domain.errors import ErrorCode, VigilError
-from domain.statuspage.model import SubscriberKind
+from domain.statuspage.model import StatusPage, Subscriber, SubscriberKind
 from domain.statuspage.ports import LinkPurpose
-from domain.statuspage.public import PublicComponentView, PublicIncidentView, PublicStatusPage
+from domain.statuspage.service import StatusPages
+from domain.statuspage.subscriptions import Subscriptions
 
 MAX_FORM_BYTES = 2048
 _STATUS_OF_CODE = {ErrorCode.VALIDATION: 400, ErrorCode.NOT_FOUND: 404}
@@ -55,9 +58,13 @@ def _container(request: Request) -> Container:
     return container
 
 
+def _status_pages(request: Request) -> StatusPages:
+    return _container(request).status_pages
+
+
 async def page(request: Request) -> Response:
     try:
-        view = await _container(request).status_pages.public_page(request.path_params["slug"])
+        view = await _status_pages(request).views.page(request.path_params["slug"])
     except VigilError as exc:
         return _error("Status page not found", exc)
     return HTMLResponse(html.status_page(view), headers=_PAGE_HEADERS)
@@ -65,7 +72,7 @@ async def page(request: Request) -> Response:
 
 async def feed(request: Request) -> Response:
     try:
-        view = await _container(request).status_pages.public_page(request.path_params["slug"])
+        view = await _status_pages(request).views.page(request.path_params["slug"])
     except VigilError as exc:
         return JSONResponse(
             {"code": exc.code.value, "message": exc.message, "suggestion": exc.suggestion},
@@ -81,7 +88,7 @@ async def subscribe(request: Request) -> Response:
     body = await request.body()
     address = parse_qs(body[:MAX_FORM_BYTES].decode(errors="replace")).get("address", [""])[0]
     try:
-        subscription = await _container(request).status_pages.subscriptions.subscribe(
+        subscription = await _status_pages(request).subscriptions.subscribe(
             request.path_params["slug"], SubscriberKind.EMAIL, address
         )
     except VigilError as exc:
@@ -92,73 +99,90 @@ async def subscribe(request: Request) -> Response:
         "a confirm link is on its way to it.",
         "Follow it to start receiving updates.",
     ]
-    return _html("Check your inbox", text, _LINK_HEADERS)
+    return _html("Check your inbox", text)
+
+
+@dataclass(frozen=True, slots=True)
+class _SignedLink:
+    """What one kind of signed link asks on GET, and says once a POST has acted.
+
+    Paragraphs are HTML; {page}, {address} and {slug} are filled in escaped.
+    """
+
+    purpose: LinkPurpose
+    act: Callable[[Subscriptions, str], Awaitable[tuple[StatusPage, Subscriber]]]
+    ask_title: str
+    ask: str
+    button: str
+    done_title: str
+    done: tuple[str, ...]
+    cannot: str
+    gone: str | None = None
+    """Said (under `done_title`) when the subscriber no longer exists; None: an error."""
+
+
+_CONFIRM = _SignedLink(
+    LinkPurpose.CONFIRM,
+    Subscriptions.confirm,
+    ask_title="Confirm your subscription",
+    ask="Send updates about {page} to {address}?",
+    button="Confirm",
+    done_title="Subscription confirmed",
+    done=(
+        "{address} now gets updates about {page}.",
+        '<a href="/status/{slug}">Back to the status page</a>',
+    ),
+    cannot="This link cannot confirm",
+)
+_UNSUBSCRIBE = _SignedLink(
+    LinkPurpose.UNSUBSCRIBE,
+    Subscriptions.unsubscribe,
+    ask_title="Unsubscribe?",
+    ask="Stop sending updates about {page} to {address}?",
+    button="Unsubscribe",
+    done_title="Unsubscribed",
+    done=("{address} gets no more updates about {page}.",),
+    cannot="This link cannot unsubscribe",
+    gone="This address gets no updates.",
+)
 
 
 async def confirm(request: Request) -> Response:
-    subscriptions = _container(request).status_pages.subscriptions
-    token = request.path_params["token"]
-    try:
-        if request.method == "POST":
-            page_, subscriber = await subscriptions.confirm(token)
-            return _html(
-                "Subscription confirmed",
-                [
-                    f"{escape(subscriber.address)} now gets updates about "
-                    f"<strong>{escape(page_.title)}</strong>.",
-                    f'<a href="/status/{escape(page_.slug)}">Back to the status page</a>',
-                ],
-                _LINK_HEADERS,
-            )
-        page_, subscriber = await subscriptions.check(LinkPurpose.CONFIRM, token)
-    except VigilError as exc:
-        return _error("This link cannot confirm", exc)
-    return _html(
-        "Confirm your subscription",
-        [
-            f"Send updates about <strong>{escape(page_.title)}</strong> to "
-            f"{escape(subscriber.address)}?"
-        ],
-        _LINK_HEADERS,
-        html.confirm_form("Confirm"),
-    )
+    return await _follow(request, _CONFIRM)
 
 
 async def unsubscribe(request: Request) -> Response:
-    subscriptions = _container(request).status_pages.subscriptions
+    return await _follow(request, _UNSUBSCRIBE)
+
+
+async def _follow(request: Request, link: _SignedLink) -> Response:
+    """Only a POST acts; a GET only checks the token and asks (see the module's docstring)."""
+    subscriptions = _status_pages(request).subscriptions
     token = request.path_params["token"]
+    acts = request.method == "POST"
     try:
-        if request.method == "POST":
-            page_, subscriber = await subscriptions.unsubscribe(token)
-            return _html(
-                "Unsubscribed",
-                [
-                    f"{escape(subscriber.address)} gets no more updates about "
-                    f"<strong>{escape(page_.title)}</strong>."
-                ],
-                _LINK_HEADERS,
-            )
-        page_, subscriber = await subscriptions.check(LinkPurpose.UNSUBSCRIBE, token)
+        if acts:
+            page_, subscriber = await link.act(subscriptions, token)
+        else:
+            page_, subscriber = await subscriptions.check(link.purpose, token)
     except VigilError as exc:
-        if exc.code is ErrorCode.NOT_FOUND:
-            return _html("Unsubscribed", ["This address gets no updates."], _LINK_HEADERS)
-        return _error("This link cannot unsubscribe", exc)
-    return _html(
-        "Unsubscribe?",
-        [
-            f"Stop sending updates about <strong>{escape(page_.title)}</strong> to "
-            f"{escape(subscriber.address)}?"
-        ],
-        _LINK_HEADERS,
-        html.confirm_form("Unsubscribe"),
-    )
+        if link.gone is not None and exc.code is ErrorCode.NOT_FOUND:
+            return _html(link.done_title, [link.gone])
+        return _error(link.cannot, exc)
+    words = {
+        "page": f"<strong>{escape(page_.title)}</strong>",
+        "address": escape(subscriber.address),
+        "slug": escape(page_.slug),
+    }
+    if acts:
+        return _html(link.done_title, [p.format(**words) for p in link.done])
+    return _html(link.ask_title, [link.ask.format(**words)], html.confirm_form(link.button))
 
 
-def _html(
-    title: str, paragraphs: list[str], headers: dict[str, str], form: str = "", status: int = 200
-) -> HTMLResponse:
+def _html(title: str, paragraphs: list[str], form: str = "", status: int = 200) -> HTMLResponse:
+    """A short page about a signed link or the form: never cached, never indexed."""
     return HTMLResponse(
-        html.message_page(title, paragraphs, form), status_code=status, headers=headers
+        html.message_page(title, paragraphs, form), status_code=status, headers=_LINK_HEADERS
     )
 
 
@@ -166,81 +190,7 @@ def _error(title: str, exc: VigilError) -> HTMLResponse:
     response = _html(
         title,
         [escape(exc.message), escape(exc.suggestion)],
-        _LINK_HEADERS,
         status=_STATUS_OF_CODE.get(exc.code, 500),
     )
     response.headers["Vigil-Error-Code"] = exc.code.value
     return response
-
-
-def feed_of(view: PublicStatusPage, url: str) -> dict[str, Any]:
-    """The JSON feed: the public view and nothing else."""
-    return {
-        "page": {
-            "slug": view.slug,
-            "title": view.title,
-            "description": view.description,
-            "url": url,
-        },
-        "status": {"indicator": view.status.value, "description": view.summary},
-        "groups": [
-            {
-                "id": g.id,
-                "name": g.name,
-                "status": g.status.value,
-                "components": [c.id for c in g.components],
-            }
-            for g in view.groups
-        ],
-        "components": [_component(c) for c in view.components],
-        "incidents": [_incident(i) for i in view.incidents],
-        "past_incidents": [_incident(i) for i in view.past_incidents],
-        "maintenance": [
-            {
-                "id": m.id,
-                "title": m.title,
-                "description": m.description,
-                "starts_at": m.starts_at.isoformat(),
-                "ends_at": m.ends_at.isoformat(),
-                "active": m.active,
-                "affected": m.affected,
-            }
-            for m in view.maintenance
-        ],
-        "generated_at": view.generated_at.isoformat(),
-    }
-
-
-def _component(c: PublicComponentView) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "name": c.name,
-        "description": c.description,
-        "status": c.status.value,
-        "uptime_percent": c.uptime_percent,
-        "uptime": [
-            {
-                "date": b.day.isoformat(),
-                "worst": None if b.worst is None else b.worst.value,
-                "operational_percent": b.operational_percent,
-            }
-            for b in c.uptime
-        ],
-    }
-
-
-def _incident(i: PublicIncidentView) -> dict[str, Any]:
-    return {
-        "id": i.id,
-        "title": i.title,
-        "impact": i.impact.value,
-        "state": i.state.value,
-        "affected": i.affected,
-        "created_at": i.created_at.isoformat(),
-        "updated_at": i.updated_at.isoformat(),
-        "resolved_at": None if i.resolved_at is None else i.resolved_at.isoformat(),
-        "updates": [
-            {"id": u.id, "body": u.body, "state": u.state.value, "at": u.at.isoformat()}
-            for u in i.updates
-        ],
-    }

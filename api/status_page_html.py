@@ -102,10 +102,10 @@ def status_page(view: PublicStatusPage) -> str:
         f"<p>{escape(view.description)}</p>" if view.description else "",
         "</header><main>",
         f'<p class="banner {view.status.value}" id="overall">{escape(view.summary)}</p>',
-        _incidents("Active incidents", "active", view.incidents),
+        _incidents("Active incidents", "active", view.incidents, "No incidents reported."),
         _maintenance(view.maintenance),
         _components(view),
-        _incidents("Recent incidents", "past", view.past_incidents),
+        _incidents("Recent incidents", "past", view.past_incidents, None),
         _subscribe(view.slug),
         "</main>",
         f"<footer><p>Updated {_time(view.generated_at)}. Also as "
@@ -114,24 +114,25 @@ def status_page(view: PublicStatusPage) -> str:
     return document(f"{view.title} status", "".join(parts))
 
 
-def _incidents(heading: str, key: str, incidents: list[PublicIncidentView]) -> str:
-    if not incidents:
-        if key == "past":
-            return ""
-        return (
-            f'<section aria-labelledby="{key}-h"><h2 id="{key}-h">{heading}</h2>'
-            "<p>No incidents reported.</p></section>"
-        )
-    articles = "".join(_incident(i) for i in incidents)
-    return f'<section aria-labelledby="{key}-h"><h2 id="{key}-h">{heading}</h2>{articles}</section>'
+def _section(key: str, heading: str, body: str) -> str:
+    """A landmark named by its own heading."""
+    return f'<section aria-labelledby="{key}-h"><h2 id="{key}-h">{heading}</h2>{body}</section>'
+
+
+def _affects(names: list[str]) -> str:
+    return f'<p class="meta">Affects: {escape(", ".join(names))}</p>' if names else ""
+
+
+def _incidents(
+    heading: str, key: str, incidents: list[PublicIncidentView], empty: str | None
+) -> str:
+    """`empty`: what to say when there are none; None leaves the section out."""
+    if incidents:
+        return _section(key, heading, "".join(_incident(i) for i in incidents))
+    return "" if empty is None else _section(key, heading, f"<p>{empty}</p>")
 
 
 def _incident(incident: PublicIncidentView) -> str:
-    affected = (
-        f'<p class="meta">Affects: {escape(", ".join(incident.affected))}</p>'
-        if incident.affected
-        else ""
-    )
     updates = "".join(
         f"<li><strong>{escape(u.state.label)}</strong> — {escape(u.body)}"
         f'<br><span class="meta">{_time(u.at)}</span></li>'
@@ -141,7 +142,7 @@ def _incident(incident: PublicIncidentView) -> str:
         f'<article aria-labelledby="incident-{incident.id}">'
         f'<h3 id="incident-{incident.id}">{escape(incident.title)}</h3>'
         f'<p class="meta">{escape(incident.state.label)} · {escape(incident.impact.value)} impact'
-        f"</p>{affected}<ol>{updates}</ol></article>"
+        f"</p>{_affects(incident.affected)}<ol>{updates}</ol></article>"
     )
 
 
@@ -154,14 +155,11 @@ def _maintenance(windows: list[PublicMaintenanceView]) -> str:
         f'<p class="meta">{"In progress" if m.active else "Scheduled"}: {_time(m.starts_at)} '
         f"to {_time(m.ends_at)}</p>"
         + (f"<p>{escape(m.description)}</p>" if m.description else "")
-        + (f'<p class="meta">Affects: {escape(", ".join(m.affected))}</p>' if m.affected else "")
+        + _affects(m.affected)
         + "</article>"
         for m in windows
     )
-    return (
-        '<section aria-labelledby="maintenance-h"><h2 id="maintenance-h">Scheduled maintenance'
-        f"</h2>{items}</section>"
-    )
+    return _section("maintenance", "Scheduled maintenance", items)
 
 
 def _components(view: PublicStatusPage) -> str:
@@ -176,8 +174,7 @@ def _components(view: PublicStatusPage) -> str:
         body += '<ul class="components">' + "".join(_component(c) for c in view.ungrouped) + "</ul>"
     if not view.components:
         body = "<p>No components yet.</p>"
-    heading = '<h2 id="components-h">Components</h2>'
-    return f'<section aria-labelledby="components-h">{heading}{body}</section>'
+    return _section("components", "Components", body)
 
 
 def _component(c: PublicComponentView) -> str:
@@ -204,12 +201,11 @@ def _component(c: PublicComponentView) -> str:
 
 
 def _subscribe(slug: str) -> str:
-    return (
-        '<section aria-labelledby="subscribe-h"><h2 id="subscribe-h">Get updates by e-mail</h2>'
+    form = (
         f'<form method="post" action="/status/{escape(slug)}/subscribe">'
         '<div><label for="subscribe-address">E-mail address</label>'
         '<input id="subscribe-address" name="address" type="email" autocomplete="email" required>'
         '</div><button type="submit">Subscribe</button></form>'
         '<p class="meta">We send a confirm link first; every message has an unsubscribe link.</p>'
-        "</section>"
     )
+    return _section("subscribe", "Get updates by e-mail", form)

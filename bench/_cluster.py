@@ -100,9 +100,9 @@ class Cluster:
             **extra,
         }
 
-    async def serve(self, port: int) -> VigilProcess:
+    async def serve(self, port: int, **extra_env: str) -> VigilProcess:
         server = VigilProcess(
-            "serve", self.env(VIGIL_PORT=str(port)), self.tmp / f"serve-{port}.log"
+            "serve", self.env(VIGIL_PORT=str(port), **extra_env), self.tmp / f"serve-{port}.log"
         )
         self.processes.append(server)
         await server.start()

@@ -8,6 +8,11 @@
      ├── ConflictError              CONFLICT
      ├── UnauthenticatedError       UNAUTHENTICATED
      ├── ForbiddenError             FORBIDDEN
+     ├── RateLimitedError           RATE_LIMITED
+     ├── QueryTooComplexError       QUERY_TOO_COMPLEX
+     ├── RequestTooLargeError       REQUEST_TOO_LARGE
+     ├── OperationNotAllowedError   OPERATION_NOT_ALLOWED
+     ├── PersistedQueryNotFoundError PERSISTED_QUERY_NOT_FOUND
      ├── SubscriberTooSlowError     SUBSCRIBER_TOO_SLOW
      ├── ResyncRequiredError        RESYNC_REQUIRED
      └── StoreUnavailableError      STORE_UNAVAILABLE
@@ -39,6 +44,12 @@ class ErrorCode(StrEnum):
     EMBEDDED_STORE_FAILED = "EMBEDDED_STORE_FAILED"
     GRAPHQL_VALIDATION = "GRAPHQL_VALIDATION"
     """Not raised by the domain: the query itself was malformed or over a limit."""
+    RATE_LIMITED = "RATE_LIMITED"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+    OPERATION_NOT_ALLOWED = "OPERATION_NOT_ALLOWED"
+    """Only the persisted operations of VIGIL_PERSISTED_OPERATIONS may run."""
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 
 
 class VigilError(Exception):
@@ -100,6 +111,51 @@ class UnauthenticatedError(VigilError):
 class ForbiddenError(VigilError):
     code = ErrorCode.FORBIDDEN
     default_suggestion = "Ask an admin for a role that allows this action."
+
+
+class RateLimitedError(VigilError):
+    code = ErrorCode.RATE_LIMITED
+    default_suggestion = "Slow down: wait the number of seconds in Retry-After, then retry."
+
+    def __init__(
+        self, message: str, *, retry_after_s: int = 1, suggestion: str | None = None
+    ) -> None:
+        super().__init__(message, suggestion=suggestion)
+        self.retry_after_s = retry_after_s
+        """Whole seconds until the caller may send again (HTTP Retry-After)."""
+
+
+class QueryTooComplexError(VigilError):
+    """Refused before execution: the operation's estimated cost is over the limit."""
+
+    code = ErrorCode.QUERY_TOO_COMPLEX
+    default_suggestion = "Ask for smaller pages ('first'), fewer nested lists or fewer fields."
+
+
+class RequestTooLargeError(VigilError):
+    code = ErrorCode.REQUEST_TOO_LARGE
+    default_suggestion = "Send a smaller request body."
+
+
+class OperationNotAllowedError(VigilError):
+    """Only the persisted operations of VIGIL_PERSISTED_OPERATIONS may run."""
+
+    code = ErrorCode.OPERATION_NOT_ALLOWED
+    default_suggestion = "Send one of the server's persisted operations."
+
+
+class PersistedQueryNotFoundError(VigilError):
+    code = ErrorCode.PERSISTED_QUERY_NOT_FOUND
+    default_suggestion = "Send the full document in 'query'."
+
+
+REQUEST_REFUSALS = (
+    QueryTooComplexError,
+    RequestTooLargeError,
+    OperationNotAllowedError,
+    PersistedQueryNotFoundError,
+)
+"""What the API's own limits raise before any work is done."""
 
 
 class SubscriberTooSlowError(VigilError):

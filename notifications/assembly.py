@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.audit.trail import AuditTrail
 from domain.clock import Clock
 from domain.contact.repository import ContactMethodRepository, NotificationRuleRepository
 from domain.contact.service import ContactBook
@@ -45,6 +46,7 @@ def build_notifications(
     desk: IncidentDesk,
     publisher: EventPublisher,
     config: NotificationConfig,
+    audit: AuditTrail,
     clock: Clock,
 ) -> Notifications:
     users = UserRepository(db)
@@ -54,6 +56,7 @@ def build_notifications(
         methods=ContactMethodRepository(db),
         rules=NotificationRuleRepository(db),
         users=users,
+        audit=audit,
         clock=clock,
     )
     key = SecretKey(db, config.secret_key)

@@ -6,7 +6,8 @@ start-up, under a supervisor that resubscribes after a failure, and every local
 subscriber gets a bounded queue: one that falls too far behind is ended with
 SUBSCRIBER_TOO_SLOW instead of growing memory. When the listener fails, events may
 have been missed, so every subscriber is ended with RESYNC_REQUIRED: it subscribes
-again and refetches current state.
+again and refetches current state. The same happens when the Redis backend
+(notifications/redis_broadcast.py) reports that its connection dropped or came back.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from domain.errors import ResyncRequiredError, SubscriberTooSlowError, VigilErro
 from domain.events import IncidentEvent
 from notifications.codec import decode_events
 from notifications.publisher import INCIDENT_CHANNEL
+from notifications.redis_broadcast import INTERRUPTED
 
 log = logging.getLogger(__name__)
 
@@ -129,19 +131,24 @@ class Fanout(Generic[E]):
                 async with self._broadcast.subscribe(self._channel) as messages:
                     self._listening.set()
                     async for message in messages:  # type: ignore[union-attr]
-                        if message is not None:
+                        if message is None:
+                            continue
+                        if message.message == INTERRUPTED:  # the Redis backend reconnects
+                            self._tell_to_resync()
+                        else:
                             self.dispatch(self._decode(message.message))
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("live event listener failed; subscribing again")
-                for subscriber in tuple(self._subscribers):
-                    subscriber.end(
-                        ResyncRequiredError(
-                            "Live events were interrupted; some may have been missed."
-                        )
-                    )
+                self._tell_to_resync()
                 await asyncio.sleep(_RETRY_DELAY_S)
+
+    def _tell_to_resync(self) -> None:
+        for subscriber in tuple(self._subscribers):
+            subscriber.end(
+                ResyncRequiredError("Live events were interrupted; some may have been missed.")
+            )
 
 
 class LiveHub(Fanout[IncidentEvent]):

@@ -30,7 +30,8 @@ from websockets.typing import Subprotocol
 from api.app import create_app
 from domain.alert.model import Alert, AlertStatus, Severity
 from domain.ids import new_id
-from domain.store.embedded import free_loopback_port
+from domain.store.database import Database, connect
+from domain.store.embedded import EmbeddedStore, free_loopback_port
 from vigil.settings import Settings
 
 T = TypeVar("T")
@@ -154,6 +155,18 @@ async def live_server(
     finally:
         server.should_exit = True
         await task
+
+
+@asynccontextmanager
+async def own_store(data_dir: Path) -> AsyncIterator[Database]:
+    """The database of an embedded store started for one test alone, so it starts out empty."""
+    store = EmbeddedStore(data_dir)
+    client = connect(await store.start())
+    try:
+        yield client.vigil
+    finally:
+        await client.close()
+        await store.stop()
 
 
 async def eventually(check: Callable[[], Awaitable[T]], *, seconds: float = 10.0) -> T:

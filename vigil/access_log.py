@@ -5,8 +5,12 @@ from __future__ import annotations
 import logging
 import re
 
-# Integration keys in webhook URLs, heartbeat ping and calendar feed secrets are credentials.
-_SECRET_IN_PATH = re.compile(r"^(/(?:webhooks/[a-z0-9-]+|heartbeat|calendar))/[^/?]+")
+# Integration keys in webhook URLs, heartbeat ping and calendar feed secrets are credentials;
+# acknowledge links and status page confirm/unsubscribe links carry signed tokens that act.
+_SECRET_IN_PATH = re.compile(
+    r"^(/(?:webhooks/[a-z0-9-]+|heartbeat|calendar|ack"
+    r"|status/[^/?]+/(?:confirm|unsubscribe)))/[^/?]+"
+)
 
 
 def redact_path(path: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -11,7 +10,6 @@ from pathlib import Path
 
 from domain.errors import VigilError
 from vigil import __version__
-from vigil.access_log import RedactSecrets
 from vigil.settings import Settings
 
 SCHEMA_PATH = Path("frontend-schema/schema.graphql")
@@ -78,18 +76,18 @@ def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
     import uvicorn
 
     from api.app import create_app
+    from vigil.logs import configure_logging
 
     if port is not None and not 0 <= port <= 65535:
         print(f"vigil: --port must be between 0 and 65535, got {port}", file=sys.stderr)
         return 2
-    logging.getLogger("uvicorn.access").addFilter(RedactSecrets())
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings)
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
         port=settings.port if port is None else port,
+        # Ours (vigil/logs.py), not uvicorn's: one format, request ids, redacted paths.
+        log_config=None,
         log_level=settings.log_level.lower(),
         ws="websockets-sansio",
         ws_per_message_deflate=settings.ws_compression,

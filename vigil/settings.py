@@ -28,6 +28,13 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class LogFormat(StrEnum):
+    TEXT = "text"
+    """One readable line per record, for people at a terminal."""
+    JSON = "json"
+    """One JSON object per line, for log collectors."""
+
+
 class ConfigError(ValidationError):
     """A VIGIL_* variable has a value Vigil cannot use."""
 
@@ -52,10 +59,46 @@ class Settings:
     """How often heartbeats and alert timeouts are checked."""
     escalation_tick_s: float = 1.0
     """How often due escalation steps are looked for: how late a step may fire."""
+    store_timeout_s: float = 3.0
+    """How long a request waits for a store that is down (finding it, connecting, waiting
+    for a free connection) before it fails with STORE_UNAVAILABLE."""
+    store_socket_timeout_s: float = 10.0
+    """How long the store work of one HTTP request may take in all, and one store reply
+    to background work: a hung store fails the requests in flight after this. Keep it
+    above the slowest request (analytics over a long range)."""
     ws_compression: bool = False
     """permessage-deflate on websockets: off, since live events are small and compressing
     each one for each subscriber was a visible share of a fan-out (as Socket.IO decided)."""
     notifications: NotificationConfig = field(default_factory=NotificationConfig)
+    log_format: LogFormat | None = None
+    """None: by environment (see `logs_as`)."""
+    max_query_cost: int = 50_000
+    """Estimated fields resolved by one GraphQL operation (list sizes times nesting)."""
+    max_request_bytes: int = 2 * 1024 * 1024
+    """The largest /graphql request body: 1,000 alerts in variables fit with room."""
+    persisted_operations: Path | None = None
+    """A JSON file of sha256 -> document, or a directory of .graphql files: only those run."""
+    api_rate_per_s: float = 100.0
+    """Requests per second per API token (token bucket); 0 turns the limit off."""
+    api_rate_burst: int = 500
+    ingest_rate_per_s: float = 200.0
+    """Requests per second per integration key (token bucket); 0 turns the limit off."""
+    ingest_rate_burst: int = 2000
+    metrics_token: str | None = None
+    """When set, /metrics wants 'Authorization: Bearer <token>'."""
+
+    @property
+    def logs_as(self) -> LogFormat:
+        """JSON lines in production (for collectors), text for people otherwise."""
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.JSON if self.environment is Environment.PRODUCTION else LogFormat.TEXT
+
+    @property
+    def replicated(self) -> bool:
+        """Several replicas share the store: only Redis carries events between processes,
+        so a Redis broadcast URL is what says the deployment may run more than one."""
+        return self.broadcast_url.startswith(("redis://", "rediss://"))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -84,6 +127,14 @@ class Settings:
                 "VIGIL_BROADCAST_URL must start with memory:// or redis://, "
                 f"got {broadcast_url!r}.",
                 field="VIGIL_BROADCAST_URL",
+            )
+        environment = _choice(get("ENV"), "VIGIL_ENV", Environment, defaults.environment)
+        metrics_token = get("METRICS_TOKEN")
+        if metrics_token is not None and len(metrics_token) < 16:
+            raise ConfigError(
+                "VIGIL_METRICS_TOKEN must be at least 16 characters long.",
+                suggestion="Generate one: python -c 'import secrets; print(secrets.token_hex(24))'",
+                field="VIGIL_METRICS_TOKEN",
             )
         uri = get("MONGODB_URI")
         if uri is not None and not uri.startswith(("mongodb://", "mongodb+srv://")):
@@ -121,7 +172,7 @@ class Settings:
                 low=1,
                 high=24 * 365,
             ),
-            environment=_choice(get("ENV"), "VIGIL_ENV", Environment, defaults.environment),
+            environment=environment,
             log_level=_log_level(get("LOG_LEVEL") or defaults.log_level),
             worker_interval_s=_integer(
                 get("WORKER_INTERVAL_SECONDS"),
@@ -137,10 +188,73 @@ class Settings:
                 low=0.1,
                 high=60,
             ),
+            store_timeout_s=_seconds(
+                get("STORE_TIMEOUT_SECONDS"),
+                "VIGIL_STORE_TIMEOUT_SECONDS",
+                defaults.store_timeout_s,
+                low=0.1,
+                high=120,
+            ),
+            store_socket_timeout_s=_seconds(
+                get("STORE_SOCKET_TIMEOUT_SECONDS"),
+                "VIGIL_STORE_SOCKET_TIMEOUT_SECONDS",
+                defaults.store_socket_timeout_s,
+                low=0.5,
+                high=3600,
+            ),
             ws_compression=_boolean(
                 get("WS_COMPRESSION"), "VIGIL_WS_COMPRESSION", defaults.ws_compression
             ),
             notifications=_notifications(get),
+            log_format=_optional_choice(get("LOG_FORMAT"), "VIGIL_LOG_FORMAT", LogFormat),
+            max_query_cost=_integer(
+                get("MAX_QUERY_COST"),
+                "VIGIL_MAX_QUERY_COST",
+                defaults.max_query_cost,
+                low=100,
+                high=10_000_000,
+            ),
+            max_request_bytes=_integer(
+                get("MAX_REQUEST_BYTES"),
+                "VIGIL_MAX_REQUEST_BYTES",
+                defaults.max_request_bytes,
+                low=1024,
+                high=64 * 1024 * 1024,
+            ),
+            persisted_operations=_existing_path(
+                get("PERSISTED_OPERATIONS"), "VIGIL_PERSISTED_OPERATIONS"
+            ),
+            api_rate_per_s=_seconds(
+                get("API_RATE_PER_SECOND"),
+                "VIGIL_API_RATE_PER_SECOND",
+                defaults.api_rate_per_s,
+                low=0,
+                high=100_000,
+                unit="number of requests per second",
+            ),
+            api_rate_burst=_integer(
+                get("API_RATE_BURST"),
+                "VIGIL_API_RATE_BURST",
+                defaults.api_rate_burst,
+                low=1,
+                high=1_000_000,
+            ),
+            ingest_rate_per_s=_seconds(
+                get("INGEST_RATE_PER_SECOND"),
+                "VIGIL_INGEST_RATE_PER_SECOND",
+                defaults.ingest_rate_per_s,
+                low=0,
+                high=100_000,
+                unit="number of requests per second",
+            ),
+            ingest_rate_burst=_integer(
+                get("INGEST_RATE_BURST"),
+                "VIGIL_INGEST_RATE_BURST",
+                defaults.ingest_rate_burst,
+                low=1,
+                high=1_000_000,
+            ),
+            metrics_token=metrics_token,
         )
 
 
@@ -165,16 +279,44 @@ def _integer(raw: str | None, name: str, default: int, *, low: int, high: int) -
     return value
 
 
-def _seconds(raw: str | None, name: str, default: float, *, low: float, high: float) -> float:
+def _seconds(
+    raw: str | None,
+    name: str,
+    default: float,
+    *,
+    low: float,
+    high: float,
+    unit: str = "number of seconds",
+) -> float:
     if raw is None:
         return default
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}.", field=name) from None
+        raise ConfigError(f"{name} must be a {unit}, got {raw!r}.", field=name) from None
+    if value != value:  # NaN passes every comparison below
+        raise ConfigError(f"{name} must be a {unit}, got {raw!r}.", field=name)
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low:g} and {high:g}, got {raw}.", field=name)
     return value
+
+
+def _existing_path(raw: str | None, name: str) -> Path | None:
+    if raw is None:
+        return None
+    path = Path(raw)
+    if not path.exists():
+        raise ConfigError(
+            f"{name} names {raw!r}, which does not exist.",
+            suggestion="Point it at a JSON file of sha256 -> document, or at a directory "
+            "of .graphql files (such as frontend-schema/operations).",
+            field=name,
+        )
+    return path
+
+
+def _optional_choice(raw: str | None, name: str, kind: type[E]) -> E | None:
+    return None if raw is None else _choice(raw, name, kind, next(iter(kind)))
 
 
 def _choice(raw: str | None, name: str, kind: type[E], default: E) -> E:

@@ -27,9 +27,9 @@ def run_worker(settings: Settings) -> int:
             "just run `vigil serve`, which runs the workers itself.",
             field="VIGIL_MONGODB_URI",
         )
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from vigil.logs import configure_logging
+
+    configure_logging(settings)
     asyncio.run(_work(settings))
     return 0
 

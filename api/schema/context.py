@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import strawberry
 
 from api.schema.access import context_of
@@ -12,6 +10,7 @@ from api.schema.incident import Alert, Incident
 from api.schema.service import Runbook, Service
 from domain.context import model
 from domain.context.ports import PostmortemRef
+from domain.validation import minutes
 
 
 @strawberry.type(description="The postmortem written about a past incident.")
@@ -101,7 +100,9 @@ async def context_of_incident(
 ) -> IncidentContext:
     context = context_of(info)
     request = model.ContextRequest(
-        change_window=timedelta(minutes=change_window_minutes), similar=similar, history=history
+        change_window=minutes(change_window_minutes, field="changeWindowMinutes"),
+        similar=similar,
+        history=history,
     )
     found = await context.container.context.incidents.of_incident(
         context.principal, incident_id, request

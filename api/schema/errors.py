@@ -17,6 +17,7 @@ from pymongo.errors import ConnectionFailure
 from strawberry.extensions import MaskErrors
 from strawberry.types.execution import StreamExecutionResult
 
+from api.request_scope import current_request_id
 from domain.errors import ErrorCode, StoreUnavailableError, VigilError
 
 log = logging.getLogger(__name__)
@@ -25,13 +26,17 @@ _QUERY_SUGGESTION = "Check the operation against the schema (frontend-schema/sch
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
-    return error.original_error is not None and not isinstance(error.original_error, VigilError)
+    # graphql-core gives a variable's coercion error (a GraphQLError about the request, e.g.
+    # `first: "abc"`) as the cause of the error it reports: the client's, not a bug.
+    original = error.original_error
+    return original is not None and not isinstance(original, VigilError | GraphQLError)
 
 
 def log_unexpected(errors: list[GraphQLError]) -> None:
     """Log what a client cannot act on; domain and query errors are the client's business."""
     for error in errors:
-        if _is_unexpected(error):
+        # A lost store is expected in operation: ErrorPresentation logs it in one line.
+        if _is_unexpected(error) and not isinstance(error.original_error, ConnectionFailure):
             log.error("unexpected error resolving %s", error.path, exc_info=error.original_error)
 
 
@@ -71,6 +76,7 @@ class ErrorPresentation(MaskErrors):
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = super()._process_errors(errors)
+        request_id = current_request_id()
         for error in processed:
             if not (error.extensions or {}).get("code"):
                 error.extensions = {
@@ -78,4 +84,19 @@ class ErrorPresentation(MaskErrors):
                     "code": ErrorCode.GRAPHQL_VALIDATION.value,
                     "suggestion": _QUERY_SUGGESTION,
                 }
-        return processed
+        if request_id is None:
+            return processed
+        # What a user quotes to an operator, who finds the request's log lines by it. A copy:
+        # validation errors are cached and shared by every request sending that document.
+        return [
+            GraphQLError(
+                error.message,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                original_error=error.original_error,
+                extensions={**(error.extensions or {}), "requestId": request_id},
+            )
+            for error in processed
+        ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import strawberry
 
@@ -12,6 +12,7 @@ from api.schema.user import User
 from domain.errors import ValidationError
 from domain.escalation import model
 from domain.escalation.run import EscalationRun, RunState
+from domain.validation import minutes
 
 strawberry.enum(model.TargetKind, name="EscalationTargetKind")
 strawberry.enum(RunState, name="EscalationState")
@@ -80,7 +81,7 @@ class EscalationStepInput:
     def to_domain(self) -> model.Step:
         return model.Step(
             targets=tuple(model.Target(t.kind, t.id) for t in self.targets),
-            escalate_after=timedelta(minutes=self.escalate_after_minutes),
+            escalate_after=minutes(self.escalate_after_minutes, field="escalateAfterMinutes"),
         )
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from api.metrics import metered_ingest
 from api.schema.access import context_of
 from api.schema.incident import Incident, TimelineEntry
 from api.schema.ingest import AlertInput, IngestResult, drafts_from
@@ -93,7 +94,7 @@ class Mutation:
             raise BatchTooLargeError(
                 f"A call may carry at most {MAX_BATCH} alerts; this one has {len(alerts)}."
             )
-        outcomes = await context.container.ingest.ingest(principal, drafts_from(alerts))
+        outcomes = await metered_ingest(context.container.ingest, principal, drafts_from(alerts))
         return [IngestResult.from_domain(outcome) for outcome in outcomes]
 
     @strawberry.mutation

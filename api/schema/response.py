@@ -340,7 +340,7 @@ class ResponseMutation:
 
     @strawberry.mutation(description="Null clears it.")
     async def set_incident_priority(
-        self, info: strawberry.Info, incident_id: strawberry.ID, priority: Priority | None
+        self, info: strawberry.Info, incident_id: strawberry.ID, priority: Priority | None = None
     ) -> Incident:
         context = context_of(info)
         incident = await context.container.response.desk.set_priority(
@@ -350,7 +350,10 @@ class ResponseMutation:
 
     @strawberry.mutation(description="Null clears it.")
     async def set_incident_type(
-        self, info: strawberry.Info, incident_id: strawberry.ID, type_id: strawberry.ID | None
+        self,
+        info: strawberry.Info,
+        incident_id: strawberry.ID,
+        type_id: strawberry.ID | None = None,
     ) -> Incident:
         context = context_of(info)
         incident = await context.container.response.desk.set_type(
@@ -364,7 +367,7 @@ class ResponseMutation:
         info: strawberry.Info,
         incident_id: strawberry.ID,
         field_id: strawberry.ID,
-        value: CustomFieldValueInput | None,
+        value: CustomFieldValueInput | None = None,
     ) -> Incident:
         context = context_of(info)
         incident = await context.container.response.desk.set_custom_field(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, NewType
 
 import strawberry
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.types.scalar import ScalarDefinition
 
 Labels = NewType("Labels", dict[str, str])
@@ -14,7 +16,9 @@ JSONObject = NewType("JSONObject", dict[str, Any])
 def _object(value: Any) -> dict[str, Any]:
     # Only the shape is checked here; the domain validates contents, naming the field.
     if not isinstance(value, dict):
-        raise ValueError("Expected a JSON object.")
+        # A GraphQL error, not a ValueError: graphql-core keeps any other exception as the
+        # cause, which api/schema/errors.py masks as INTERNAL (a fuzzing finding).
+        raise StrawberryInputCoercionError(f"Expected a JSON object, got {json.dumps(value)[:80]}.")
     return value
 
 

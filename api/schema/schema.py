@@ -16,6 +16,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.schema.analytics import AnalyticsQuery
+from api.schema.audit import AuditQuery
 from api.schema.calendar import CalendarMutation, CalendarQuery
 from api.schema.change import ChangeMutation, ChangeQuery
 from api.schema.contact import ContactMutation, ContactQuery
@@ -24,6 +25,7 @@ from api.schema.enums import ErrorCode
 from api.schema.errors import ErrorPresentation, log_unexpected
 from api.schema.escalation import EscalationMutation, EscalationQuery
 from api.schema.heartbeat import HeartbeatMutation, HeartbeatQuery
+from api.schema.limits import OperationLimits
 from api.schema.mutation import Mutation
 from api.schema.noise import NoiseMutation, NoiseQuery
 from api.schema.postmortem import PostmortemMutation, PostmortemQuery
@@ -75,6 +77,7 @@ schema = VigilSchema(
             PostmortemQuery,
             ResponseQuery,
             StatusPageQuery,
+            AuditQuery,
         ),
     ),
     mutation=merge_types(
@@ -104,6 +107,8 @@ schema = VigilSchema(
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         # Monitors send the same few documents over and over: validate each once.
         lambda: ValidationCache(maxsize=256),
+        # After the cache: it checks documents the cache found valid (api/schema/limits.py).
+        OperationLimits,
         ErrorPresentation,
     ],
 )

@@ -21,11 +21,15 @@ from starlette.responses import JSONResponse, Response
 
 from api.auth import Authenticator
 from api.container import Container
+from api.metrics import metered_ingest
+from api.rate_limit import RateLimits, presented_secret
+from api.request_scope import error_body
 from api.webhooks.schemas import InvalidPayload
 from domain.alert.model import AlertDraft
 from domain.auth import Action, Principal
 from domain.errors import (
     ErrorCode,
+    RateLimitedError,
     StoreUnavailableError,
     ValidationError,
     VigilError,
@@ -45,6 +49,7 @@ _STATUS = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.INVALID_TRANSITION: 409,
     ErrorCode.CONFLICT: 409,
+    ErrorCode.RATE_LIMITED: 429,
     # 5xx on purpose: monitors retry those, so a store outage delays alerts but loses none.
     ErrorCode.STORE_UNAVAILABLE: 503,
     ErrorCode.EMBEDDED_STORE_FAILED: 503,
@@ -155,6 +160,10 @@ async def authenticate(request: Request, secret: str | None) -> Principal:
     """The caller behind `secret`, or else behind the Authorization header."""
     authenticator: Authenticator = request.app.state.authenticator
     header = f"Bearer {secret}" if secret else request.headers.get("authorization")
+    limits: RateLimits = request.app.state.rate_limits
+    if (presented := presented_secret(header)) is not None:
+        # Before the store is asked: a flood is refused without costing a read.
+        limits.check(presented)
     return await authenticator.from_header(header)
 
 
@@ -234,16 +243,11 @@ class Failure:
     problems: Sequence[VigilError]
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "code": self.error.code.value,
-            "message": self.error.message,
-            "suggestion": self.error.suggestion,
-        }
-        if self.error.field:
-            body["field"] = self.error.field
-        return body
+        return error_body(self.error)
 
     def headers(self) -> dict[str, str]:
+        if isinstance(self.error, RateLimitedError):
+            return {"Retry-After": str(self.error.retry_after_s)}
         return {"WWW-Authenticate": "Bearer"} if self.status == 401 else {}
 
 
@@ -306,7 +310,7 @@ def keyed_endpoint(
             if principal.service_id is not None:
                 # The key's service is where its alerts go, whatever their labels say.
                 drafts = [replace(draft, service=None) for draft in drafts]
-            outcomes = await container_of(request).ingest.ingest(principal, drafts)
+            outcomes = await metered_ingest(container_of(request).ingest, principal, drafts)
         except Exception as exc:  # the boundary: every failure becomes a JSON answer
             names = fields if isinstance(fields, FieldNames) else fields(payload)
             failure = classify(exc, request, names)

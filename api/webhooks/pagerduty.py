@@ -23,6 +23,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from api.metrics import metered_ingest
 from api.webhooks.common import (
     Failure,
     FieldNames,
@@ -157,7 +158,7 @@ async def _apply(request: Request, principal: Principal, event: dict[str, Any]) 
         await ingest.acknowledge(principal, [event["dedup_key"]])
         return str(event["dedup_key"])
     draft = _trigger(event) if action == "trigger" else _resolve(event)
-    await ingest.ingest(principal, [draft])
+    await metered_ingest(ingest, principal, [draft])
     assert draft.dedup_key is not None, "both kinds of draft carry a key"
     return draft.dedup_key
 

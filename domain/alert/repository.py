@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from pymongo import UpdateMany, UpdateOne
+from pymongo.errors import BulkWriteError
 
 from domain.alert.model import Alert, AlertFilter, AlertStatus, closed_key, open_key
 from domain.alert.open_keys import Claim, OpenKeys
@@ -18,6 +19,8 @@ from domain.store.pagination import (
 )
 from domain.store.timestamps import to_ms
 
+_DUPLICATE_KEY = 11000
+
 
 class AlertRepository:
     def __init__(self, db: Database) -> None:
@@ -26,14 +29,45 @@ class AlertRepository:
 
     async def insert_new(self, alerts: list[Alert]) -> set[str]:
         """Insert firing alerts, one per open key; return the open keys already taken by
-        another firing alert (those alerts are not stored)."""
+        another firing alert (those alerts are not stored).
+
+        A key whose claim names an alert that is not stored (a sender killed between its
+        claim and its insert, then retried) is not taken: the alert is stored under the
+        id the claim names. The alert's primary key then decides between this insert and
+        the claimant's, should it still be alive, so exactly one is stored and the other
+        finds the key taken.
+        """
         taken = await self._open_keys.claim(
             [Claim(a.open_key, a.id, a.received_at) for a in alerts]
         )
-        stored = [a.to_document() for a in alerts if a.open_key not in taken]
+        taken -= await self._adopt_unstored_claims([a for a in alerts if a.open_key in taken])
+        stored = [a for a in alerts if a.open_key not in taken]
         if stored:
-            await self._alerts.insert_many(stored, ordered=False)
+            try:
+                await self._alerts.insert_many([a.to_document() for a in stored], ordered=False)
+            except BulkWriteError as exc:
+                taken |= {stored[index].open_key for index in _duplicates(exc)}
         return taken
+
+    async def _adopt_unstored_claims(self, alerts: list[Alert]) -> set[str]:
+        """Give each alert whose key is claimed for an alert never stored the claimed id;
+        return their keys."""
+        if not alerts:
+            return set()
+        claims = {c.key: c for c in await self._open_keys.of_keys(a.open_key for a in alerts)}
+        stored = {
+            doc["_id"]
+            async for doc in self._alerts.find(
+                {"_id": {"$in": [c.alert_id for c in claims.values()]}}, {"_id": 1}
+            )
+        }
+        adopted: set[str] = set()
+        for alert in alerts:
+            claim = claims.get(alert.open_key)
+            if claim is not None and claim.alert_id not in stored:
+                alert.id = claim.alert_id
+                adopted.add(alert.open_key)
+        return adopted
 
     async def firing_by_open_keys(self, keys: Iterable[str], now: datetime) -> dict[str, Alert]:
         """The firing alert of each key that has one. Releases the claims a crash left
@@ -227,3 +261,11 @@ class AlertRepository:
     async def by_ids(self, alert_ids: Iterable[str]) -> dict[str, Alert]:
         cursor = self._alerts.find({"_id": {"$in": list(set(alert_ids))}})
         return {doc["_id"]: Alert.from_document(doc) async for doc in cursor}
+
+
+def _duplicates(exc: BulkWriteError) -> list[int]:
+    """Which inserts of a batch found their id stored already; any other error is raised."""
+    errors = exc.details.get("writeErrors", [])
+    if any(error.get("code") != _DUPLICATE_KEY for error in errors):
+        raise exc
+    return [int(error["index"]) for error in errors]

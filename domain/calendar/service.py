@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal
 from domain.calendar.model import (
     CalendarFeed,
@@ -44,9 +46,11 @@ class CalendarFeeds:
         repository: CalendarFeedRepository,
         schedules: ScheduleRepository,
         users: UserRepository,
+        audit: AuditTrail,
         clock: Clock,
     ) -> None:
         self._repository = repository
+        self._audit = audit
         self._schedules = schedules
         self._users = users
         self._clock = clock
@@ -83,6 +87,7 @@ class CalendarFeeds:
             created_at=self._clock.now(),
         )
         await self._repository.insert(feed)
+        await self._audit.created(principal, AuditResource.CALENDAR_FEED, feed)
         return IssuedCalendarFeed(feed, secret)
 
     async def visible(self, principal: Principal) -> list[CalendarFeed]:
@@ -100,7 +105,9 @@ class CalendarFeeds:
                 "Only the user who created a calendar feed, or an admin, may revoke it."
             )
         await self._repository.revoke(feed_id, to_ms(self._clock.now()))
-        return await self._repository.get(feed_id)
+        revoked = await self._repository.get(feed_id)
+        await self._audit.updated(principal, AuditResource.CALENDAR_FEED, feed, revoked)
+        return revoked
 
     async def render(self, secret: str, window: FeedWindow) -> bytes:
         """The iCalendar text behind a feed URL; NotFound for unknown or revoked secrets."""

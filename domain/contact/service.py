@@ -10,6 +10,8 @@ import dataclasses
 import secrets
 from dataclasses import dataclass
 
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal, PrincipalKind
 from domain.clock import Clock
 from domain.contact.model import (
@@ -48,9 +50,11 @@ class ContactBook:
         methods: ContactMethodRepository,
         rules: NotificationRuleRepository,
         users: UserRepository,
+        audit: AuditTrail,
         clock: Clock,
     ) -> None:
         self._methods = methods
+        self._audit = audit
         self._rules = rules
         self._users = users
         self._clock = clock
@@ -64,6 +68,8 @@ class ContactBook:
         return await self._rules.of_user(user_id)
 
     async def method(self, principal: Principal, method_id: str) -> ContactMethod:
+        # Checked before the lookup, so callers who may read nothing cannot probe ids.
+        principal.require(Action.READ)
         method = await self._methods.get(method_id)
         _require_access(principal, method.user_id)
         return method
@@ -85,6 +91,7 @@ class ContactBook:
             created_at=self._clock.now(),
         )
         await self._methods.insert(method)
+        await self._audit.created(principal, AuditResource.CONTACT_METHOD, method)
         return IssuedContactMethod(method, secret)
 
     async def update_method(
@@ -99,13 +106,18 @@ class ContactBook:
         )
         updated = dataclasses.replace(current, address=draft.address, label=draft.label)
         await self._methods.replace(updated)
+        await self._audit.updated(principal, AuditResource.CONTACT_METHOD, current, updated)
         return updated
 
     async def delete_method(self, principal: Principal, method_id: str) -> None:
         """Delete a method and the rules that use it."""
-        await self.method(principal, method_id)
+        method = await self.method(principal, method_id)
+        rules = await self._rules.where({"contact_method_id": method_id})
         await self._rules.delete_for_method(method_id)
         await self._methods.delete(method_id)
+        for rule in rules:
+            await self._audit.deleted(principal, AuditResource.NOTIFICATION_RULE, rule)
+        await self._audit.deleted(principal, AuditResource.CONTACT_METHOD, method)
 
     async def create_rule(
         self, principal: Principal, draft: NotificationRuleDraft
@@ -119,11 +131,13 @@ class ContactBook:
             created_at=self._clock.now(),
         )
         await self._rules.insert(rule)
+        await self._audit.created(principal, AuditResource.NOTIFICATION_RULE, rule)
         return rule
 
     async def update_rule(
         self, principal: Principal, rule_id: str, draft: NotificationRuleDraft
     ) -> NotificationRule:
+        principal.require(Action.READ)
         current = await self._rules.get(rule_id)
         _require_access(principal, current.user_id)
         method = await self._owned_method(principal, draft.contact_method_id)
@@ -133,12 +147,15 @@ class ContactBook:
             current, contact_method_id=method.id, delay_minutes=draft.delay_minutes
         )
         await self._rules.replace(updated)
+        await self._audit.updated(principal, AuditResource.NOTIFICATION_RULE, current, updated)
         return updated
 
     async def delete_rule(self, principal: Principal, rule_id: str) -> None:
+        principal.require(Action.READ)
         rule = await self._rules.get(rule_id)
         _require_access(principal, rule.user_id)
         await self._rules.delete(rule_id)
+        await self._audit.deleted(principal, AuditResource.NOTIFICATION_RULE, rule)
 
     async def plan(self, user_id: str) -> list[Notify]:
         """How to notify a user of a page, earliest first.

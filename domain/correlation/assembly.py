@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from correlation import Correlator
 from domain.alert.repository import AlertRepository
+from domain.audit.trail import AuditTrail
 from domain.clock import Clock
 from domain.correlation.insights import CorrelationInsights
 from domain.correlation.learning import ModelLearning
@@ -38,13 +39,14 @@ def build_correlation(
     clock: Clock,
     defaults: CorrelationSettings,
     retrain_every: timedelta,
+    audit: AuditTrail,
 ) -> CorrelationSurface:
     alerts = AlertRepository(db)
     incidents = IncidentRepository(db)
     feedback = FeedbackRepository(db)
     models = CorrelationModels(db)
     services = ServiceRepository(db)
-    tuning = CorrelationTuning(store=SettingsStore(db), defaults=defaults, clock=clock)
+    tuning = CorrelationTuning(store=SettingsStore(db), defaults=defaults, audit=audit)
     return CorrelationSurface(
         regrouping=IncidentRegrouping(
             incidents=incidents,

@@ -32,6 +32,7 @@ from domain.errors import ValidationError
 from domain.feedback.model import FeedbackKind
 from domain.feedback.repository import FeedbackRepository
 from domain.service.repository import ServiceRepository
+from domain.validation import require_aware
 
 MAX_REPORT_ALERTS = 200_000
 MAX_BACKTEST_ALERTS = 20_000
@@ -85,6 +86,9 @@ class Backtest:
 
 
 def _span(start: datetime, end: datetime) -> None:
+    # Naive times cannot be compared with the aware ones the store holds.
+    require_aware(start, field="from")
+    require_aware(end, field="to")
     if end <= start:
         raise ValidationError(
             "'to' must be after 'from'.", suggestion="Swap the two times.", field="to"

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from domain.errors import ValidationError
 from domain.store.database import Document
-from domain.store.timestamps import from_ms, to_ms
 
 MAX_WINDOW_SECONDS = 86400
 
@@ -66,25 +64,6 @@ class SettingsChange:
     at: datetime
     old: CorrelationSettings
     new: CorrelationSettings
-
-    def to_document(self) -> Document:
-        return {
-            "_id": self.id,
-            "actor": self.actor,
-            "at_ms": to_ms(self.at),
-            "old": self.old.to_document(),
-            "new": self.new.to_document(),
-        }
-
-    @classmethod
-    def from_document(cls, doc: dict[str, Any]) -> SettingsChange:
-        return cls(
-            id=doc["_id"],
-            actor=doc["actor"],
-            at=from_ms(int(doc["at_ms"])),
-            old=CorrelationSettings.from_document(doc["old"]),
-            new=CorrelationSettings.from_document(doc["new"]),
-        )
 
 
 DEFAULT_SETTINGS = CorrelationSettings(EngineKind.WINDOW, 300)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.audit.trail import AuditTrail
 from domain.clock import Clock
 from domain.escalation.engine import EscalationEngine
 from domain.escalation.page_log import PageLog
@@ -30,7 +31,9 @@ class Escalation:
     """Attach notifications' pager here (``deliver_through``) to have pages delivered."""
 
 
-def build_escalation(db: Database, *, publisher: EventPublisher, clock: Clock) -> Escalation:
+def build_escalation(
+    db: Database, *, publisher: EventPublisher, audit: AuditTrail, clock: Clock
+) -> Escalation:
     runs, policies = RunRepository(db), PolicyRepository(db)
     incidents, services = IncidentRepository(db), ServiceRepository(db)
     users, schedules = UserRepository(db), ScheduleRepository(db)
@@ -50,7 +53,12 @@ def build_escalation(db: Database, *, publisher: EventPublisher, clock: Clock) -
     return Escalation(
         engine=engine,
         policies=EscalationPolicies(
-            policies=policies, services=services, users=users, schedules=schedules, clock=clock
+            policies=policies,
+            services=services,
+            users=users,
+            schedules=schedules,
+            audit=audit,
+            clock=clock,
         ),
         escalations=Escalations(
             engine=engine,

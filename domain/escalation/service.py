@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
@@ -44,9 +46,11 @@ class EscalationPolicies:
         services: ServiceRepository,
         users: UserRepository,
         schedules: ScheduleRepository,
+        audit: AuditTrail,
         clock: Clock,
     ) -> None:
         self._policies = policies
+        self._audit = audit
         self._services = services
         self._users = users
         self._schedules = schedules
@@ -63,6 +67,7 @@ class EscalationPolicies:
             created_at=self._clock.now(),
         )
         await self._policies.insert(policy)
+        await self._audit.created(principal, AuditResource.ESCALATION_POLICY, policy)
         return policy
 
     async def update(
@@ -76,11 +81,12 @@ class EscalationPolicies:
             current, name=draft.name, description=draft.description, plan=draft.plan
         )
         await self._policies.replace(updated)
+        await self._audit.updated(principal, AuditResource.ESCALATION_POLICY, current, updated)
         return updated
 
     async def delete(self, principal: Principal, policy_id: str) -> None:
         principal.require(Action.CONFIGURE)
-        await self._policies.get(policy_id)
+        current = await self._policies.get(policy_id)
         using = [s.name for s in await self._services.all() if s.escalation_policy_id == policy_id]
         if using:
             raise ConflictError(
@@ -88,6 +94,7 @@ class EscalationPolicies:
                 suggestion="Point those services at another policy (updateService) first.",
             )
         await self._policies.delete(policy_id)
+        await self._audit.deleted(principal, AuditResource.ESCALATION_POLICY, current)
 
     async def get(self, principal: Principal, policy_id: str) -> EscalationPolicy:
         principal.require(Action.READ)

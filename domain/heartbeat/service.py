@@ -11,6 +11,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from domain.alert.model import AlertDraft, AlertStatus, Severity
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal, PrincipalKind
 from domain.clock import Clock
 from domain.errors import NotFoundError
@@ -37,9 +39,11 @@ class Heartbeats:
         repository: HeartbeatRepository,
         services: ServiceCatalog,
         ingest: AlertIngestor,
+        audit: AuditTrail,
         clock: Clock,
     ) -> None:
         self._repository = repository
+        self._audit = audit
         self._services = services
         self._ingest = ingest
         self._clock = clock
@@ -63,6 +67,7 @@ class Heartbeats:
             created_at=self._clock.now(),
         )
         await self._repository.insert(heartbeat)
+        await self._audit.created(principal, AuditResource.HEARTBEAT, heartbeat)
         return IssuedHeartbeat(heartbeat, secret)
 
     async def update(
@@ -76,11 +81,14 @@ class Heartbeats:
             current, name=draft.name, service_id=draft.service_id, interval_s=draft.interval_s
         )
         await self._repository.replace(updated)
+        await self._audit.updated(principal, AuditResource.HEARTBEAT, current, updated)
         return updated
 
     async def delete(self, principal: Principal, heartbeat_id: str) -> None:
         principal.require(Action.CONFIGURE)
+        current = await self._repository.get(heartbeat_id)
         await self._repository.delete(heartbeat_id)
+        await self._audit.deleted(principal, AuditResource.HEARTBEAT, current)
 
     async def ping(self, secret: str) -> Heartbeat:
         """A ping: the secret is the credential, as in the ping URLs of cron monitors."""

@@ -36,6 +36,7 @@ from domain.incident.numbers import IncidentNumbers
 from domain.incident.regrouping import recounted
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
+from domain.ingest.claim import DecisionClaim, ProcessClaim
 from domain.ingest.in_flight import InFlightKeys
 from domain.ingest.journal import IngestJournal
 from domain.ingest.model import MAX_BATCH, IngestOutcome, IngestOutcomeKind
@@ -62,7 +63,9 @@ class AlertIngestor:
         journal: IngestJournal,
         publisher: EventPublisher,
         clock: Clock,
+        claim: DecisionClaim | None = None,
     ) -> None:
+        self._claim = claim or ProcessClaim()
         self._noise = noise
         self._journal = journal
         self._alerts = alerts
@@ -330,30 +333,33 @@ class AlertIngestor:
         plan as written and the open keys of fresh alerts a concurrent sender stored first.
         """
         attachable = [a for a in fresh if a.suppression is None] + relink
-        with self._pending.reading() as read:
-            services = self._candidate_services(attachable)
-            stored = (
-                await self._incidents.open_since(self._since(attachable, now), services)
-                if attachable
-                else []
-            )
-            async with self._correlation_lock:
-                candidates = self._pending.merged_with(read, stored, services)
-                plan = await self._plan(attachable, candidates, now)
-                hold = self._pending.hold(plan)
-        with self._pending.writing(hold):
-            entry = (
-                None
-                if plan.empty
-                else await self._journal.begin(
-                    hold.opened + hold.dependency_documents, set(plan.members), now
+        # With several replicas the claim spans the read and the incident writes (see
+        # domain/ingest/claim.py); a single process claims nothing here.
+        async with self._claim.held():
+            with self._pending.reading() as read:
+                services = self._candidate_services(attachable)
+                stored = (
+                    await self._incidents.open_since(self._since(attachable, now), services)
+                    if attachable
+                    else []
                 )
-            )
-            await self._incidents.insert_many(hold.opened)
-            self._pending.inserted(hold)
-            for inserted in hold.depends_on.values():
-                await inserted
-            await self._incidents.apply_updates(plan.growth())
+                async with self._correlation_lock:
+                    candidates = self._pending.merged_with(read, stored, services)
+                    plan = await self._plan(attachable, candidates, now)
+                    hold = self._pending.hold(plan)
+            with self._pending.writing(hold):
+                entry = (
+                    None
+                    if plan.empty
+                    else await self._journal.begin(
+                        hold.opened + hold.dependency_documents, set(plan.members), now
+                    )
+                )
+                await self._incidents.insert_many(hold.opened)
+                self._pending.inserted(hold)
+                for inserted in hold.depends_on.values():
+                    await inserted
+                await self._incidents.apply_updates(plan.growth())
         taken = await self._alerts.insert_new(fresh)
         if taken:
             await self._withdraw(plan, {a.id for a in fresh if a.open_key in taken})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.ids import new_id
@@ -13,9 +15,15 @@ from domain.service.service import ServiceCatalog
 
 class IntegrationKeys:
     def __init__(
-        self, *, repository: IntegrationKeyRepository, services: ServiceCatalog, clock: Clock
+        self,
+        *,
+        repository: IntegrationKeyRepository,
+        services: ServiceCatalog,
+        audit: AuditTrail,
+        clock: Clock,
     ) -> None:
         self._repository = repository
+        self._audit = audit
         self._services = services
         self._clock = clock
 
@@ -34,4 +42,5 @@ class IntegrationKeys:
             created_at=self._clock.now(),
         )
         await self._repository.insert(key)
+        await self._audit.created(principal, AuditResource.INTEGRATION_KEY, key)
         return IssuedIntegrationKey(key=key, secret=secret)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.ids import new_id
@@ -20,9 +22,11 @@ class MaintenanceWindows:
         repository: DocumentRepository[MaintenanceWindow],
         services: ServiceCatalog,
         noise: NoiseControls,
+        audit: AuditTrail,
         clock: Clock,
     ) -> None:
         self._repository = repository
+        self._audit = audit
         self._services = services
         self._noise = noise
         self._clock = clock
@@ -33,21 +37,27 @@ class MaintenanceWindows:
 
     async def create(self, principal: Principal, draft: MaintenanceDraft) -> MaintenanceWindow:
         principal.require(Action.RESPOND)
-        return await self._save(principal, new_id(), draft, created_at=self._clock.now())
+        window = await self._save(principal, new_id(), draft, created_at=self._clock.now())
+        await self._audit.created(principal, AuditResource.MAINTENANCE_WINDOW, window)
+        return window
 
     async def update(
         self, principal: Principal, window_id: str, draft: MaintenanceDraft
     ) -> MaintenanceWindow:
         principal.require(Action.RESPOND)
         existing = await self._repository.get(window_id)
-        return await self._save(
+        window = await self._save(
             principal, window_id, draft, created_at=existing.created_at, replace=True
         )
+        await self._audit.updated(principal, AuditResource.MAINTENANCE_WINDOW, existing, window)
+        return window
 
     async def delete(self, principal: Principal, window_id: str) -> None:
         principal.require(Action.RESPOND)
+        existing = await self._repository.get(window_id)
         await self._repository.delete(window_id)
         self._noise.invalidate()
+        await self._audit.deleted(principal, AuditResource.MAINTENANCE_WINDOW, existing)
 
     async def occurrences_for_service(
         self, principal: Principal, service_id: str, since: datetime, until: datetime

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 
 from domain.errors import ValidationError
 from domain.schedule.layers import layer_user_at
-from domain.schedule.model import RenderedShift, Schedule, require_aware
+from domain.schedule.model import RenderedShift, Schedule
 from domain.schedule.render import render
+from domain.validation import require_aware
 
 LOOK_BACK = timedelta(days=31)
 """How far back a shift under way is looked for, so it is reported from its real start."""

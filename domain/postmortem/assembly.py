@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.alert.repository import AlertRepository
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.clock import Clock
 from domain.events import EventPublisher
 from domain.incident.repository import IncidentRepository
@@ -34,6 +36,7 @@ def build_postmortems(
     alerts: AlertRepository,
     users: UserRepository,
     publisher: EventPublisher,
+    audit: AuditTrail,
     clock: Clock,
 ) -> Postmortems:
     postmortems = PostmortemRepository(db)
@@ -55,6 +58,11 @@ def build_postmortems(
         action_items=ActionItems(
             items=items, postmortems=postmortems, incidents=incidents, users=users, clock=clock
         ),
-        templates=PostmortemTemplates(repository=templates, clock=clock),
+        templates=PostmortemTemplates(
+            repository=templates,
+            audit=audit,
+            resource=AuditResource.POSTMORTEM_TEMPLATE,
+            clock=clock,
+        ),
         index=postmortems,
     )

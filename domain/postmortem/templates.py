@@ -1,20 +1,21 @@
 """Postmortem templates: the first text of the standard sections, and extra sections.
 
-A template's text may name facts of the incident as placeholders, filled in when a
-postmortem is created from it: ``{{incident.title}}``, ``{{incident.number}}``,
-``{{incident.resolution_note}}``, ``{{impact.start}}``, ``{{impact.end}}``, ``{{impact.duration}}``,
-``{{time_to_acknowledge}}`` and ``{{time_to_resolve}}``. Anything else in braces is
-left as written.
+A template's text may name facts of the incident as placeholders (the syntax of every
+template, domain/placeholders.py), filled in when a postmortem is created from it:
+``{incident.title}``, ``{incident.number}``, ``{incident.resolution_note}``,
+``{impact.start}``, ``{impact.end}``, ``{impact.duration}``, ``{time_to_acknowledge}`` and
+``{time_to_resolve}``; ``{{`` and ``}}`` are literal braces. An unknown placeholder is
+refused when the template is saved, with the closest known one suggested.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from domain.errors import ValidationError
+from domain.placeholders import Placeholders, render
 from domain.postmortem.model import (
     MAX_SECTION_BODY,
     MAX_SECTION_TITLE,
@@ -28,7 +29,18 @@ from domain.store.timestamps import from_ms, to_ms
 from domain.validation import require_text
 
 _STANDARD_TITLES = dict(STANDARD_SECTIONS)
-_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_.]+)\s*\}\}")
+POSTMORTEM_PLACEHOLDERS = Placeholders(
+    (
+        "incident.title",
+        "incident.number",
+        "incident.resolution_note",
+        "impact.start",
+        "impact.end",
+        "impact.duration",
+        "time_to_acknowledge",
+        "time_to_resolve",
+    )
+)
 MAX_NAME = 100
 MAX_DESCRIPTION = 1000
 
@@ -106,12 +118,7 @@ class TemplateDraft:
                 Section(
                     key=key,
                     title=require_text(title, field=f"{where}.title", max_length=MAX_SECTION_TITLE),
-                    body=require_text(
-                        draft.body,
-                        field=f"{where}.body",
-                        max_length=MAX_SECTION_BODY,
-                        allow_empty=True,
-                    ),
+                    body=_checked_body(draft.body, field=f"{where}.body"),
                 )
             )
         return cls(
@@ -123,12 +130,16 @@ class TemplateDraft:
         )
 
 
-def fill_placeholders(text: str, facts: Mapping[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: facts.get(m.group(1), m.group(0)), text)
+def _checked_body(body: str, *, field: str) -> str:
+    text = require_text(body, field=field, max_length=MAX_SECTION_BODY, allow_empty=True)
+    POSTMORTEM_PLACEHOLDERS.parse(text, field=field)
+    return text
 
 
 def sections_from(template: PostmortemTemplate | None, facts: Mapping[str, str]) -> list[Section]:
-    """The standard sections in their order, with the template's texts, then its extras."""
+    """The standard sections in their order, with the template's texts, then its extras.
+
+    `facts` gives a value to each name of POSTMORTEM_PLACEHOLDERS the texts use."""
     given = {} if template is None else {s.key: s for s in template.sections}
     sections = [
         Section(key, given[key].title if key in given else title, "")
@@ -137,7 +148,11 @@ def sections_from(template: PostmortemTemplate | None, facts: Mapping[str, str])
     extras = [s for s in given.values() if s.key not in _STANDARD_TITLES]
     return [
         Section(
-            s.key, s.title, fill_placeholders(given[s.key].body, facts) if s.key in given else ""
+            s.key,
+            s.title,
+            render(POSTMORTEM_PLACEHOLDERS.parse(given[s.key].body), facts)
+            if s.key in given
+            else "",
         )
         for s in [*sections, *extras]
     ]

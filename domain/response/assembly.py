@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.audit.trail import AuditTrail
 from domain.clock import Clock
 from domain.events import EventPublisher
 from domain.incident.repository import IncidentRepository
@@ -28,7 +29,9 @@ class Response:
     """Pinned notes and filtered timelines."""
 
 
-def build_response(db: Database, *, publisher: EventPublisher, clock: Clock) -> Response:
+def build_response(
+    db: Database, *, publisher: EventPublisher, audit: AuditTrail, clock: Clock
+) -> Response:
     repository = ResponseRepository(db)
     incidents = IncidentRepository(db)
     recorder = TimelineRecorder(incidents=incidents, publisher=publisher, clock=clock)
@@ -43,6 +46,7 @@ def build_response(db: Database, *, publisher: EventPublisher, clock: Clock) -> 
             db, "incident_fields", FieldDefinition.from_document, noun="custom field"
         ),
         incidents=repository,
+        audit=audit,
     )
     return Response(
         catalog=catalog,

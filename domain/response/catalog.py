@@ -8,6 +8,8 @@ from typing import TypeVar
 
 from pymongo.errors import DuplicateKeyError
 
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal
 from domain.errors import ConflictError, ValidationError
 from domain.ids import new_id
@@ -36,7 +38,7 @@ class Definitions:
     fields: dict[str, FieldDefinition]
 
 
-async def _stored(repository: DocumentRepository[T], item: T, *, name: str, new: bool) -> T:
+async def _stored(repository: DocumentRepository[T], item: T, *, name: str, new: bool) -> None:
     """Insert or replace; a name already taken (whatever its case) is a conflict."""
     try:
         if new:
@@ -48,7 +50,6 @@ async def _stored(repository: DocumentRepository[T], item: T, *, name: str, new:
             f"The name '{name}' is taken by another {repository.noun}.",
             suggestion=f"Choose another name, or update the existing {repository.noun}.",
         ) from exc
-    return item
 
 
 class ResponseCatalog:
@@ -59,8 +60,10 @@ class ResponseCatalog:
         types: DocumentRepository[IncidentType],
         fields: DocumentRepository[FieldDefinition],
         incidents: ResponseRepository,
+        audit: AuditTrail,
     ) -> None:
         self._roles = roles
+        self._audit = audit
         self._types = types
         self._fields = fields
         self._incidents = incidents
@@ -90,7 +93,9 @@ class ResponseCatalog:
         principal.require(Action.CONFIGURE)
         self._check_not_built_in_name(draft.name)
         role = RoleDefinition(id=new_id(), name=draft.name, description=draft.description)
-        return await _stored(self._roles, role, name=draft.name, new=True)
+        await _stored(self._roles, role, name=draft.name, new=True)
+        await self._audit.created(principal, AuditResource.INCIDENT_ROLE, role)
+        return role
 
     async def update_role(
         self, principal: Principal, role_id: str, draft: NamedDraft
@@ -98,15 +103,19 @@ class ResponseCatalog:
         principal.require(Action.CONFIGURE)
         self._check_custom(role_id)
         self._check_not_built_in_name(draft.name)
-        await self._roles.get(role_id)
+        current = await self._roles.get(role_id)
         role = RoleDefinition(id=role_id, name=draft.name, description=draft.description)
-        return await _stored(self._roles, role, name=draft.name, new=False)
+        await _stored(self._roles, role, name=draft.name, new=False)
+        await self._audit.updated(principal, AuditResource.INCIDENT_ROLE, current, role)
+        return role
 
     async def delete_role(self, principal: Principal, role_id: str) -> None:
         principal.require(Action.CONFIGURE)
         self._check_custom(role_id)
+        current = await self._roles.get(role_id)
         await self._roles.delete(role_id)
         await self._incidents.forget_role(role_id)
+        await self._audit.deleted(principal, AuditResource.INCIDENT_ROLE, current)
 
     # Incident types.
 
@@ -121,20 +130,26 @@ class ResponseCatalog:
     async def create_type(self, principal: Principal, draft: NamedDraft) -> IncidentType:
         principal.require(Action.CONFIGURE)
         kind = IncidentType(id=new_id(), name=draft.name, description=draft.description)
-        return await _stored(self._types, kind, name=draft.name, new=True)
+        await _stored(self._types, kind, name=draft.name, new=True)
+        await self._audit.created(principal, AuditResource.INCIDENT_TYPE, kind)
+        return kind
 
     async def update_type(
         self, principal: Principal, type_id: str, draft: NamedDraft
     ) -> IncidentType:
         principal.require(Action.CONFIGURE)
-        await self._types.get(type_id)
+        current = await self._types.get(type_id)
         kind = IncidentType(id=type_id, name=draft.name, description=draft.description)
-        return await _stored(self._types, kind, name=draft.name, new=False)
+        await _stored(self._types, kind, name=draft.name, new=False)
+        await self._audit.updated(principal, AuditResource.INCIDENT_TYPE, current, kind)
+        return kind
 
     async def delete_type(self, principal: Principal, type_id: str) -> None:
         principal.require(Action.CONFIGURE)
+        current = await self._types.get(type_id)
         await self._types.delete(type_id)
         await self._incidents.forget_type(type_id)
+        await self._audit.deleted(principal, AuditResource.INCIDENT_TYPE, current)
 
     # Custom fields.
 
@@ -155,7 +170,9 @@ class ResponseCatalog:
             choices=draft.choices,
             description=draft.description,
         )
-        return await _stored(self._fields, definition, name=draft.name, new=True)
+        await _stored(self._fields, definition, name=draft.name, new=True)
+        await self._audit.created(principal, AuditResource.CUSTOM_FIELD, definition)
+        return definition
 
     async def update_field(
         self, principal: Principal, field_id: str, draft: FieldDraft
@@ -178,12 +195,16 @@ class ResponseCatalog:
             choices=draft.choices,
             description=draft.description,
         )
-        return await _stored(self._fields, definition, name=draft.name, new=False)
+        await _stored(self._fields, definition, name=draft.name, new=False)
+        await self._audit.updated(principal, AuditResource.CUSTOM_FIELD, existing, definition)
+        return definition
 
     async def delete_field(self, principal: Principal, field_id: str) -> None:
         principal.require(Action.CONFIGURE)
+        current = await self._fields.get(field_id)
         await self._fields.delete(field_id)
         await self._incidents.forget_field(field_id)
+        await self._audit.deleted(principal, AuditResource.CUSTOM_FIELD, current)
 
     @staticmethod
     def _check_custom(role_id: str) -> None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.alert.model import AlertDraft
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.ids import new_id
@@ -26,9 +28,15 @@ class DryRun:
 
 class EventRules:
     def __init__(
-        self, *, repository: DocumentRepository[EventRule], noise: NoiseControls, clock: Clock
+        self,
+        *,
+        repository: DocumentRepository[EventRule],
+        noise: NoiseControls,
+        audit: AuditTrail,
+        clock: Clock,
     ) -> None:
         self._repository = repository
+        self._audit = audit
         self._noise = noise
         self._clock = clock
 
@@ -38,7 +46,9 @@ class EventRules:
 
     async def create(self, principal: Principal, draft: RuleDraft) -> EventRule:
         principal.require(Action.CONFIGURE)
-        return await self._place(principal, new_id(), draft, self._clock.now())
+        rule = await self._place(principal, new_id(), draft, self._clock.now())
+        await self._audit.created(principal, AuditResource.EVENT_RULE, rule)
+        return rule
 
     async def update(self, principal: Principal, rule_id: str, draft: RuleDraft) -> EventRule:
         principal.require(Action.CONFIGURE)
@@ -46,12 +56,17 @@ class EventRules:
         if draft.position is None:
             draft = dataclasses.replace(draft, position=existing.position)
         await self._repository.delete(rule_id)
-        return await self._place(principal, rule_id, draft, existing.created_at)
+        rule = await self._place(principal, rule_id, draft, existing.created_at)
+        await self._audit.updated(principal, AuditResource.EVENT_RULE, existing, rule)
+        return rule
 
     async def delete(self, principal: Principal, rule_id: str) -> None:
         principal.require(Action.CONFIGURE)
+        existing = await self._repository.get(rule_id)
         await self._repository.delete(rule_id)
         await self._renumber(await self.ordered(principal))
+        # Other rules moving up a position follow from this entry; they get none of their own.
+        await self._audit.deleted(principal, AuditResource.EVENT_RULE, existing)
 
     async def dry_run(self, principal: Principal, draft: AlertDraft) -> DryRun:
         """Which rule a sample alert would hit, and what it would become. Writes nothing."""

@@ -16,7 +16,8 @@ from datetime import datetime
 from icalendar import Calendar, Event
 
 from domain.oncall.query import UserShift
-from domain.schedule.model import RenderedShift, Schedule, require_aware
+from domain.schedule.model import RenderedShift, Schedule
+from domain.validation import require_aware
 
 PRODID = "-//Vigil//On-call schedules//EN"
 

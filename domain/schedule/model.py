@@ -25,10 +25,9 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from domain.clock import as_utc
 from domain.errors import ValidationError
 from domain.store.database import Document
-from domain.validation import require_text
+from domain.validation import require_aware, require_text
 
 MAX_PARTICIPANTS = 500
 MAX_LAYERS = 20
@@ -47,17 +46,6 @@ def zone(key: str) -> ZoneInfo:
             suggestion="Use a zone name such as 'Europe/Berlin' or 'America/New_York'.",
             field="timeZone",
         ) from None
-
-
-def require_aware(moment: datetime, *, field: str) -> datetime:
-    """``moment`` in UTC (millisecond precision, as stored); it must carry a time zone."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValidationError(
-            f"'{field}' has no time zone.",
-            suggestion="Send an instant with an offset, e.g. 2026-11-26T09:00:00Z.",
-            field=field,
-        )
-    return as_utc(moment)
 
 
 def local_to_utc(wall: datetime, tz: ZoneInfo) -> datetime:

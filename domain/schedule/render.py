@@ -15,7 +15,8 @@ from itertools import pairwise
 
 from domain.errors import ValidationError
 from domain.schedule.layers import layer_shifts
-from domain.schedule.model import RenderedShift, RotationShift, Schedule, require_aware
+from domain.schedule.model import RenderedShift, RotationShift, Schedule
+from domain.validation import require_aware
 
 MAX_RANGE_DAYS = 366 * 2
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from domain.schedule.model import Rotation, RotationShift, local_to_utc, require_aware
+from domain.schedule.model import Rotation, RotationShift, local_to_utc
+from domain.validation import require_aware
 
 
 def handoff_at(rotation: Rotation, index: int) -> datetime:

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.errors import ConflictError, NotFoundError, ValidationError
@@ -44,9 +46,15 @@ class ScheduleChanges:
 
 class Schedules:
     def __init__(
-        self, *, repository: ScheduleRepository, users: UserRepository, clock: Clock
+        self,
+        *,
+        repository: ScheduleRepository,
+        users: UserRepository,
+        audit: AuditTrail,
+        clock: Clock,
     ) -> None:
         self._repository = repository
+        self._audit = audit
         self._users = users
         self._clock = clock
 
@@ -63,6 +71,7 @@ class Schedules:
         schedule = Schedule(id=new_id(), name=draft.name, layers=draft.layers)
         await self._require_users(_layer_people(schedule.layers))
         await self._repository.create(schedule)
+        await self._audit.created(principal, AuditResource.SCHEDULE, schedule)
         return schedule
 
     async def update(
@@ -72,6 +81,7 @@ class Schedules:
         if changes.layers is not None:
             await self._require_users(_layer_people(changes.layers))
         return await self._edit(
+            principal,
             schedule_id,
             lambda s: dataclasses.replace(
                 s,
@@ -82,7 +92,9 @@ class Schedules:
 
     async def delete(self, principal: Principal, schedule_id: str) -> None:
         principal.require(Action.CONFIGURE)
+        current = await self._repository.get(schedule_id)
         await self._repository.delete(schedule_id)
+        await self._audit.deleted(principal, AuditResource.SCHEDULE, current)
 
     async def add_layer(
         self, principal: Principal, schedule_id: str, layer: Layer, position: int | None = None
@@ -97,7 +109,7 @@ class Schedules:
             layers.insert(at, layer)
             return dataclasses.replace(schedule, layers=tuple(layers))
 
-        return await self._edit(schedule_id, insert)
+        return await self._edit(principal, schedule_id, insert)
 
     async def update_layer(
         self, principal: Principal, schedule_id: str, index: int, layer: Layer
@@ -110,7 +122,7 @@ class Schedules:
             layers[_index(index, len(layers), "index")] = layer
             return dataclasses.replace(schedule, layers=tuple(layers))
 
-        return await self._edit(schedule_id, swap)
+        return await self._edit(principal, schedule_id, swap)
 
     async def remove_layer(self, principal: Principal, schedule_id: str, index: int) -> Schedule:
         principal.require(Action.CONFIGURE)
@@ -126,7 +138,7 @@ class Schedules:
                 )
             return dataclasses.replace(schedule, layers=tuple(layers))
 
-        return await self._edit(schedule_id, drop)
+        return await self._edit(principal, schedule_id, drop)
 
     async def add_override(
         self, principal: Principal, schedule_id: str, override: Override
@@ -146,7 +158,7 @@ class Schedules:
                 )
             return dataclasses.replace(schedule, overrides=(*schedule.overrides, override))
 
-        await self._edit(schedule_id, append)
+        await self._edit(principal, schedule_id, append)
         return override
 
     async def remove_override(
@@ -163,7 +175,7 @@ class Schedules:
                 )
             return dataclasses.replace(schedule, overrides=kept)
 
-        return await self._edit(schedule_id, drop)
+        return await self._edit(principal, schedule_id, drop)
 
     async def on_call(
         self, principal: Principal, schedule_id: str, at: datetime | None = None
@@ -198,11 +210,14 @@ class Schedules:
                     field=field,
                 )
 
-    async def _edit(self, schedule_id: str, change: Callable[[Schedule], Schedule]) -> Schedule:
+    async def _edit(
+        self, principal: Principal, schedule_id: str, change: Callable[[Schedule], Schedule]
+    ) -> Schedule:
         for _ in range(EDIT_ATTEMPTS):
             schedule, revision = await self._repository.load(schedule_id)
             changed = change(schedule)
             if await self._repository.save_if_unchanged(changed, revision):
+                await self._audit.updated(principal, AuditResource.SCHEDULE, schedule, changed)
                 return changed
         raise ConflictError(
             f"Schedule '{schedule_id}' kept changing while this edit was applied.",

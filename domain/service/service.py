@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.errors import NotFoundError
@@ -11,8 +13,9 @@ from domain.service.repository import ServiceRepository
 
 
 class ServiceCatalog:
-    def __init__(self, *, repository: ServiceRepository, clock: Clock) -> None:
+    def __init__(self, *, repository: ServiceRepository, audit: AuditTrail, clock: Clock) -> None:
         self._repository = repository
+        self._audit = audit
         self._clock = clock
         # Names and ids never change once a service exists, so found services can be
         # remembered for routing; only misses reach the store.
@@ -32,14 +35,17 @@ class ServiceCatalog:
             runbooks=draft.runbooks,
         )
         await self._repository.insert(service)
+        await self._audit.created(principal, AuditResource.SERVICE, service)
         return service
 
     async def update(
         self, principal: Principal, service_id: str, changes: ServiceChanges
     ) -> Service:
         principal.require(Action.CONFIGURE)
-        updated = changes.apply(await self.get(principal, service_id))
+        current = await self.get(principal, service_id)
+        updated = changes.apply(current)
         await self._repository.replace(updated)
+        await self._audit.updated(principal, AuditResource.SERVICE, current, updated)
         self._routing_by_id.pop(service_id, None)
         self._routing_by_name.pop(updated.name, None)
         return updated

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.ids import new_id
@@ -14,9 +16,15 @@ from domain.store.documents import DocumentRepository
 
 class Silences:
     def __init__(
-        self, *, repository: DocumentRepository[Silence], noise: NoiseControls, clock: Clock
+        self,
+        *,
+        repository: DocumentRepository[Silence],
+        noise: NoiseControls,
+        audit: AuditTrail,
+        clock: Clock,
     ) -> None:
         self._repository = repository
+        self._audit = audit
         self._noise = noise
         self._clock = clock
 
@@ -37,15 +45,18 @@ class Silences:
         )
         await self._repository.insert(silence)
         self._noise.invalidate()
+        await self._audit.created(principal, AuditResource.SILENCE, silence)
         return silence
 
     async def expire(self, principal: Principal, silence_id: str) -> Silence:
         """End a silence now; its record stays for the history."""
         principal.require(Action.RESPOND)
-        silence = await self._repository.get(silence_id)
+        current = await self._repository.get(silence_id)
         now = self._clock.now()
-        if silence.ends_at > now:
-            silence = dataclasses.replace(silence, ends_at=max(now, silence.starts_at))
-            await self._repository.replace(silence)
-            self._noise.invalidate()
+        if current.ends_at <= now:
+            return current
+        silence = dataclasses.replace(current, ends_at=max(now, current.starts_at))
+        await self._repository.replace(silence)
+        self._noise.invalidate()
+        await self._audit.updated(principal, AuditResource.SILENCE, current, silence)
         return silence

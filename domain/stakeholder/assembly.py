@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.clock import Clock
 from domain.contact.service import ContactBook
 from domain.events import EventPublisher
@@ -38,10 +40,16 @@ def build_stakeholders(
     contacts: ContactBook,
     notifier: UpdateNotifier,
     publisher: EventPublisher,
+    audit: AuditTrail,
     clock: Clock,
 ) -> Stakeholders:
     subscriptions = SubscriptionRepository(db)
-    templates = UpdateTemplates(repository=TemplateRepository(db), clock=clock)
+    templates = UpdateTemplates(
+        repository=TemplateRepository(db),
+        audit=audit,
+        resource=AuditResource.STATUS_UPDATE_TEMPLATE,
+        clock=clock,
+    )
     return Stakeholders(
         updates=StatusUpdates(
             repository=StatusUpdateRepository(db),

@@ -8,7 +8,8 @@ from enum import StrEnum
 
 from domain.contact.model import ContactKind, ContactMethod, require_address
 from domain.errors import ValidationError
-from domain.stakeholder.placeholders import Part, parse
+from domain.placeholders import Part
+from domain.stakeholder.placeholders import UPDATE_PLACEHOLDERS
 from domain.store.database import Document
 from domain.validation import require_text
 
@@ -238,7 +239,7 @@ class TemplateDraft:
             self, "name", require_text(self.name, field="name", max_length=MAX_TEMPLATE_NAME)
         )
         object.__setattr__(self, "body", require_text(self.body, field="body", max_length=MAX_BODY))
-        parse(self.body)
+        UPDATE_PLACEHOLDERS.parse(self.body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +253,7 @@ class UpdateTemplate:
 
     @property
     def parts(self) -> tuple[Part, ...]:
-        return parse(self.body)
+        return UPDATE_PLACEHOLDERS.parse(self.body)
 
     def to_document(self) -> Document:
         return {

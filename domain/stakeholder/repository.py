@@ -59,17 +59,17 @@ class TemplateRepository(DocumentRepository[UpdateTemplate]):
             db, "status_update_templates", UpdateTemplate.from_document, noun="update template"
         )
 
-    async def add(self, template: UpdateTemplate) -> None:
+    async def insert(self, item: UpdateTemplate) -> None:
         try:
-            await self.insert(template)
+            await super().insert(item)
         except DuplicateKeyError:
-            raise _taken(template.name) from None
+            raise _taken(item.name) from None
 
-    async def change(self, template: UpdateTemplate) -> None:
+    async def replace(self, item: UpdateTemplate) -> None:
         try:
-            await self.replace(template)
+            await super().replace(item)
         except DuplicateKeyError:
-            raise _taken(template.name) from None
+            raise _taken(item.name) from None
 
 
 def _taken(name: str) -> ConflictError:

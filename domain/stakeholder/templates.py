@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
-from domain.auth import Action, Principal
-from domain.clock import Clock
-from domain.ids import new_id
+from domain.configured import ConfiguredDocuments
 from domain.incident.model import Incident
+from domain.placeholders import render
 from domain.stakeholder.model import TemplateDraft, UpdateTemplate
-from domain.stakeholder.placeholders import render
-from domain.stakeholder.repository import TemplateRepository
 
 
 def placeholder_values(incident: Incident, service_name: str) -> dict[str, str]:
+    """What the names of domain/stakeholder/placeholders.py stand for."""
     return {
         "incident.id": incident.id,
         "incident.number": str(incident.number),
@@ -24,47 +23,23 @@ def placeholder_values(incident: Incident, service_name: str) -> dict[str, str]:
     }
 
 
-class UpdateTemplates:
-    def __init__(self, *, repository: TemplateRepository, clock: Clock) -> None:
-        self._repository = repository
-        self._clock = clock
-
-    async def all(self, principal: Principal) -> list[UpdateTemplate]:
-        principal.require(Action.READ)
-        return await self._repository.all()
-
-    async def get(self, principal: Principal, template_id: str) -> UpdateTemplate:
-        principal.require(Action.READ)
-        return await self._repository.get(template_id)
-
-    async def create(self, principal: Principal, draft: TemplateDraft) -> UpdateTemplate:
-        principal.require(Action.CONFIGURE)
-        now = self._clock.now()
-        template = UpdateTemplate(
-            id=new_id(),
+class UpdateTemplates(ConfiguredDocuments[UpdateTemplate, TemplateDraft]):
+    def _created(
+        self, item_id: str, draft: TemplateDraft, actor: str, now: datetime
+    ) -> UpdateTemplate:
+        return UpdateTemplate(
+            id=item_id,
             name=draft.name,
             body=draft.body,
-            created_by=principal.actor,
+            created_by=actor,
             created_at=now,
             updated_at=now,
         )
-        await self._repository.add(template)
-        return template
 
-    async def update(
-        self, principal: Principal, template_id: str, draft: TemplateDraft
+    def _updated(
+        self, current: UpdateTemplate, draft: TemplateDraft, now: datetime
     ) -> UpdateTemplate:
-        principal.require(Action.CONFIGURE)
-        current = await self._repository.get(template_id)
-        changed = dataclasses.replace(
-            current, name=draft.name, body=draft.body, updated_at=self._clock.now()
-        )
-        await self._repository.change(changed)
-        return changed
-
-    async def delete(self, principal: Principal, template_id: str) -> None:
-        principal.require(Action.CONFIGURE)
-        await self._repository.delete(template_id)
+        return dataclasses.replace(current, name=draft.name, body=draft.body, updated_at=now)
 
     @staticmethod
     def render(template: UpdateTemplate, incident: Incident, service_name: str) -> str:

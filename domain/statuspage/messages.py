@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from domain.statuspage.model import PublicIncident, PublicUpdate, ScheduledMaintenance, StatusPage
 from domain.statuspage.ports import SubscriberMessage
+
+Announcement = Callable[[str, list[str], str], SubscriberMessage]
+"""A message to every confirmed subscriber, given the page's address, the names of the
+affected components and the subscriber's unsubscribe link."""
 
 
 def page_url(public_url: str, page: StatusPage) -> str:
     return f"{public_url.rstrip('/')}/status/{page.slug}"
 
 
-def _page_data(page: StatusPage, url: str) -> dict[str, str]:
-    return {"slug": page.slug, "title": page.title, "url": url}
-
-
 def confirmation(page: StatusPage, url: str, confirm: str, unsubscribe: str) -> SubscriberMessage:
-    text = (
-        f"Someone (we hope you) asked to be told about the status of {page.title}.\n\n"
-        f"Confirm the subscription: {confirm}\n\n"
-        "If it was not you, ignore this message: nothing more will be sent.\n\n"
-        f"Status page: {url}\nUnsubscribe: {unsubscribe}\n"
-    )
-    return SubscriberMessage(
+    return _message(
+        page,
+        url,
+        unsubscribe,
         subject=f"[{page.title}] Confirm your subscription",
-        text=text,
         event="status.subscription_confirm",
-        data={
-            "page": _page_data(page, url),
-            "links": {"page": url, "confirm": confirm, "unsubscribe": unsubscribe},
-        },
+        paragraphs=[
+            f"Someone (we hope you) asked to be told about the status of {page.title}.",
+            f"Confirm the subscription: {confirm}",
+            "If it was not you, ignore this message: nothing more will be sent.",
+        ],
+        links={"confirm": confirm},
     )
 
 
@@ -40,26 +41,21 @@ def incident_update(
     affected: list[str],
     unsubscribe: str,
 ) -> SubscriberMessage:
-    lines = [incident.title, "", f"{update.state.label}: {update.body}", ""]
-    if affected:
-        lines += [f"Affected: {', '.join(affected)}", ""]
-    lines += [f"Status page: {url}", f"Unsubscribe: {unsubscribe}"]
-    return SubscriberMessage(
+    return _message(
+        page,
+        url,
+        unsubscribe,
         subject=f"[{page.title}] {incident.title}: {update.state.label}",
-        text="\n".join(lines) + "\n",
         event="status.incident_update",
-        data={
-            "page": _page_data(page, url),
-            "incident": {
-                "id": incident.id,
-                "title": incident.title,
-                "impact": incident.impact.value,
-                "state": update.state.value,
-                "affected": affected,
-            },
-            "update": {"id": update.id, "body": update.body, "at": update.at.isoformat()},
-            "links": {"page": url, "unsubscribe": unsubscribe},
+        paragraphs=[incident.title, f"{update.state.label}: {update.body}", _affected(affected)],
+        incident={
+            "id": incident.id,
+            "title": incident.title,
+            "impact": incident.impact.value,
+            "state": update.state.value,
+            "affected": affected,
         },
+        update={"id": update.id, "body": update.body, "at": update.at.isoformat()},
     )
 
 
@@ -71,26 +67,55 @@ def maintenance_scheduled(
     unsubscribe: str,
 ) -> SubscriberMessage:
     window = f"{maintenance.starts_at:%Y-%m-%d %H:%M} to {maintenance.ends_at:%Y-%m-%d %H:%M} UTC"
-    lines = [maintenance.title, "", f"Scheduled: {window}"]
-    if maintenance.description:
-        lines += ["", maintenance.description]
-    if affected:
-        lines += ["", f"Affected: {', '.join(affected)}"]
-    lines += ["", f"Status page: {url}", f"Unsubscribe: {unsubscribe}"]
-    return SubscriberMessage(
+    return _message(
+        page,
+        url,
+        unsubscribe,
         subject=f"[{page.title}] Scheduled maintenance: {maintenance.title}",
-        text="\n".join(lines) + "\n",
         event="status.maintenance_scheduled",
+        paragraphs=[
+            maintenance.title,
+            f"Scheduled: {window}",
+            maintenance.description,
+            _affected(affected),
+        ],
+        maintenance={
+            "id": maintenance.id,
+            "title": maintenance.title,
+            "description": maintenance.description,
+            "starts_at": maintenance.starts_at.isoformat(),
+            "ends_at": maintenance.ends_at.isoformat(),
+            "affected": affected,
+        },
+    )
+
+
+def _affected(names: list[str]) -> str:
+    return f"Affected: {', '.join(names)}" if names else ""
+
+
+def _message(
+    page: StatusPage,
+    url: str,
+    unsubscribe: str,
+    *,
+    subject: str,
+    event: str,
+    paragraphs: list[str],
+    links: dict[str, str] | None = None,
+    **fields: dict[str, Any],
+) -> SubscriberMessage:
+    """The text ends with the page's address and the unsubscribe link; the webhook payload
+    carries the page, the message's own fields and the same links. Empty paragraphs are
+    left out."""
+    footer = f"Status page: {url}\nUnsubscribe: {unsubscribe}"
+    return SubscriberMessage(
+        subject=subject,
+        text="\n\n".join([p for p in paragraphs if p] + [footer]) + "\n",
+        event=event,
         data={
-            "page": _page_data(page, url),
-            "maintenance": {
-                "id": maintenance.id,
-                "title": maintenance.title,
-                "description": maintenance.description,
-                "starts_at": maintenance.starts_at.isoformat(),
-                "ends_at": maintenance.ends_at.isoformat(),
-                "affected": affected,
-            },
-            "links": {"page": url, "unsubscribe": unsubscribe},
+            "page": {"slug": page.slug, "title": page.title, "url": url},
+            **fields,
+            "links": {"page": url, **(links or {}), "unsubscribe": unsubscribe},
         },
     )

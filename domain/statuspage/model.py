@@ -359,6 +359,36 @@ class ScheduledMaintenance:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ComponentDraft:
+    name: str
+    description: str = ""
+    group_id: str | None = None
+    service_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PublicIncidentDraft:
+    page_id: str
+    title: str
+    body: str
+    """The first update's text."""
+    impact: Impact = Impact.MINOR
+    state: PublicIncidentState = PublicIncidentState.INVESTIGATING
+    component_ids: tuple[str, ...] = ()
+    internal_incident_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceDraft:
+    page_id: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    description: str = ""
+    component_ids: tuple[str, ...] = ()
+
+
 def require_subscriber_address(kind: SubscriberKind, address: str) -> str:
     """Checked as the contact method of the same kind would be; e-mail addresses are kept
     in lower case, so one address subscribes once."""

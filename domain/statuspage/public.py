@@ -8,7 +8,7 @@ them by accident: it is simply not here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.statuspage.model import (
     Component,
@@ -24,6 +24,9 @@ from domain.statuspage.model import (
     worst,
 )
 from domain.statuspage.uptime import DayBar, daily_bars
+
+PAST_INCIDENT_DAYS = 14
+"""Resolved public incidents stay on the page this long."""
 
 _SUMMARY = {
     ComponentStatus.OPERATIONAL: "All systems operational",
@@ -116,6 +119,11 @@ class PublicStatusPage:
     @property
     def components(self) -> list[PublicComponentView]:
         return [c for g in self.groups for c in g.components] + self.ungrouped
+
+
+def shown_since(now: datetime) -> datetime:
+    """Public incidents resolved before this are no longer shown."""
+    return now - timedelta(days=PAST_INCIDENT_DAYS)
 
 
 def effective_status(

@@ -72,11 +72,31 @@ class StatusPageRepository:
             )
         return found[0]
 
+    async def component_names(self, component_ids: tuple[str, ...]) -> list[str]:
+        """In the order given; ids of components deleted since are left out."""
+        if not component_ids:
+            return []
+        found = {
+            c.id: c.name for c in await self.components.where({"_id": {"$in": list(component_ids)}})
+        }
+        return [found[c] for c in component_ids if c in found]
+
+    async def require_components(self, page: StatusPage, component_ids: tuple[str, ...]) -> None:
+        found = await self.components.where(
+            {"_id": {"$in": list(component_ids)}, "page_id": page.id}
+        )
+        missing = set(component_ids) - {c.id for c in found}
+        if missing:
+            raise NotFoundError(
+                f"No component with id '{sorted(missing)[0]}' on status page '{page.slug}'.",
+                suggestion="List the page's components to find valid ids.",
+            )
+
     async def set_status(
         self, component: Component, status: ComponentStatus, change: StatusChange
     ) -> None:
         """The history entry first: a crash in between leaves history ahead, never behind."""
-        await self._db[CHANGES].insert_one(change.to_document())
+        await self.record_change(change)
         await self._db[COMPONENTS].update_one(
             {"_id": component.id},
             {"$set": {"status": status.value, "status_ms": to_ms(change.at)}},

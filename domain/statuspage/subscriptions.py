@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.ids import new_id
 from domain.statuspage import messages
@@ -109,6 +110,7 @@ class Subscriptions:
         ]
         return await self._notifier.notify(key, batch) if batch else 0
 
-    async def count(self, page_id: str) -> dict[SubscriberState, int]:
+    async def count(self, principal: Principal, page_id: str) -> dict[SubscriberState, int]:
+        principal.require(Action.READ)
         found = await self._repository.subscribers.where({"page_id": page_id})
         return {state: sum(1 for s in found if s.state is state) for state in SubscriberState}

@@ -60,8 +60,9 @@ class EmbeddedStore:
             raise EmbeddedStoreError("The embedded store is not running.")
         return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
 
-    async def start(self) -> str:
-        """Start the server, wait until it answers, and return its URI."""
+    async def start(self, *, port: int | None = None) -> str:
+        """Start the server, wait until it answers, and return its URI. `port`: a given
+        one (to come back where clients look, after a stop), else a free one."""
         try:
             self.store_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -70,7 +71,7 @@ class EmbeddedStore:
                 suggestion="Set VIGIL_DATA_DIR to a writable directory.",
             ) from exc
         await self._stop_leftover()
-        self.port = free_loopback_port()
+        self.port = port or free_loopback_port()
         command = [
             sys.executable, "-m", "nx_27017.nx_27017",
             "--data-dir", str(self.store_dir),

@@ -98,6 +98,12 @@ INDEXES: dict[str, list[IndexModel]] = {
     "status_page_subscribers": [
         IndexModel([("page_id", ASCENDING), ("address", ASCENDING)], unique=True)
     ],
+    # The audit log (domain/audit), filtered by what changed, by whom, or by time.
+    "audit_log": [
+        IndexModel([("resource_type", ASCENDING), ("resource_id", ASCENDING)]),
+        IndexModel([("actor_id", ASCENDING)]),
+        IndexModel([("at_ms", ASCENDING)]),
+    ],
 }
 
 

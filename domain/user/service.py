@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from domain.audit.model import AuditResource
+from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal, PrincipalKind, Role
 from domain.clock import Clock
 from domain.errors import NotFoundError, UnauthenticatedError
@@ -24,9 +26,11 @@ class UserDirectory:
         *,
         users: UserRepository,
         integration_keys: IntegrationKeyRepository,
+        audit: AuditTrail,
         clock: Clock,
     ) -> None:
         self._users = users
+        self._audit = audit
         self._keys = integration_keys
         self._clock = clock
 
@@ -57,6 +61,7 @@ class UserDirectory:
             time_zone=draft.time_zone,
         )
         await self._users.insert(user)
+        await self._audit.created(principal, AuditResource.USER, user)
         return user
 
     async def update_user(self, principal: Principal, user_id: str, changes: UserChanges) -> User:
@@ -66,9 +71,11 @@ class UserDirectory:
             principal.require(Action.CONFIGURE)
         if changes.email is None and changes.time_zone is None:
             return await self.get(principal, user_id)
+        before = await self.get(principal, user_id)
         user = await self._users.update(user_id, changes)
         if user is None:
             raise NotFoundError(f"No user with id '{user_id}'.")
+        await self._audit.updated(principal, AuditResource.USER, before, user)
         return user
 
     async def get(self, principal: Principal, user_id: str) -> User:
@@ -84,7 +91,9 @@ class UserDirectory:
         if user_id != principal.id:
             principal.require(Action.CONFIGURE)
             await self.get(principal, user_id)
-        return await self._issue(user_id, name, generate_secret(SecretKind.API_TOKEN))
+        issued = await self._issue(user_id, name, generate_secret(SecretKind.API_TOKEN))
+        await self._audit.created(principal, AuditResource.API_TOKEN, issued.token)
+        return issued
 
     async def ensure_admin_token(self, secret: str) -> None:
         """Make sure `secret` authenticates an admin (VIGIL_ADMIN_TOKEN)."""

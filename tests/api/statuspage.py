@@ -112,6 +112,15 @@ async def make_page(
     return page, created
 
 
+async def open_public(
+    client: GraphQLClient, page_id: str, title: str, body: str, **more: Any
+) -> dict[str, Any]:
+    """A public incident opened on the page; `more` takes the other PublicIncidentInput fields."""
+    variables = {"input": {"pageId": page_id, "title": title, "body": body, **more}}
+    opened: dict[str, Any] = (await client.data(OPEN_PUBLIC, variables))["openPublicIncident"]
+    return opened
+
+
 def local(server: LiveServer, url: str) -> str:
     """A link from a message (built on VIGIL_PUBLIC_URL), pointed at the test server."""
     return server.url + urlsplit(url).path

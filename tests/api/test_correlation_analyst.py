@@ -209,6 +209,18 @@ async def test_backtest_regroups_under_another_window_without_writing(
     assert {doc["incident_id"] for doc in after} == before
 
 
+async def test_periods_without_a_time_zone_are_refused(client: GraphQLClient) -> None:
+    # Fuzzing finding: a naive `from` used to reach a comparison with aware times (INTERNAL).
+    naive = {"from": "2026-11-26T10:00:00", "to": "2026-11-26T11:00:00Z"}
+    report = await client.execute(REPORT, naive)
+    assert [e["extensions"]["field"] for e in report["errors"]] == ["from"]
+    assert report["errors"][0]["extensions"]["code"] == "VALIDATION"
+    settings = {"engine": "WINDOW", "windowSeconds": 30}
+    later = {"from": "2026-11-26T11:00:00Z", "to": "2026-11-27T10:00:00"}
+    backtest = await client.execute(BACKTEST, {**later, "settings": settings})
+    assert [e["extensions"]["field"] for e in backtest["errors"]] == ["to"]
+
+
 async def test_settings_changes_are_audited(client: GraphQLClient) -> None:
     viewer = await token_for_role(client, "VIEWER")
     change = {"input": {"engine": "WINDOW", "windowSeconds": 120}}

@@ -67,6 +67,40 @@ async def test_schema_logs_unexpected_errors_only(caplog: pytest.LogCaptureFixtu
     assert any("secret internals" in (r.exc_text or "") or r.exc_info for r in caplog.records)
 
 
+@pytest.mark.parametrize(
+    ("document", "variables", "says"),
+    [
+        # Fuzzing findings: each was answered INTERNAL and logged as a server bug.
+        ("query($n: Int) { incidents(first: $n) { edges { cursor } } }", {"n": "abc"}, "$n"),
+        (
+            "query($t: DateTime!) { correlationReport(from: $t, to: $t) { alerts } }",
+            {"t": "nope"},
+            "DateTime",
+        ),
+        (
+            "mutation($l: Labels) "
+            '{ ingestAlerts(alerts: [{summary: "x", labels: $l}]) { outcome } }',
+            {"l": [1]},
+            "JSON object",
+        ),
+        ('mutation { ingestAlerts(alerts: [{summary: "x", labels: 5}]) { outcome } }', {}, "got 5"),
+    ],
+)
+async def test_invalid_input_values_are_the_clients_error(
+    document: str, variables: dict[str, object], says: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from api.schema.schema import schema
+
+    with caplog.at_level(logging.ERROR, logger="api.schema.errors"):
+        result = await schema.execute(document, variable_values=variables)
+    assert result.errors is not None
+    [error] = result.errors
+    assert says in error.message
+    assert error.extensions is not None
+    assert error.extensions["code"] == ErrorCode.GRAPHQL_VALIDATION.value
+    assert not caplog.records
+
+
 def test_every_error_code_is_in_the_schema() -> None:
     from api.schema.schema import schema
 

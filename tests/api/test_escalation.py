@@ -311,6 +311,11 @@ async def test_invalid_policies_name_the_field(server: LiveServer, client: Graph
         {"input": {"name": unique("p"), "steps": [step(0, user_target(first))]}},
     )
     assert body["errors"][0]["extensions"]["field"] == "steps[0].escalateAfterMinutes"
+    # Fuzzing finding: minutes beyond any timedelta used to fail as INTERNAL.
+    endless = {"name": unique("p"), "steps": [step(1.44e12, user_target(first))]}
+    body = await client.execute(CREATE_POLICY, {"input": endless})
+    assert body["errors"][0]["extensions"]["code"] == "VALIDATION"
+    assert body["errors"][0]["extensions"]["field"] == "steps[0].escalateAfterMinutes"
     body = await client.execute(
         CREATE_POLICY,
         {

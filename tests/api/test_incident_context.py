@@ -452,3 +452,7 @@ async def test_context_needs_a_reader_and_checks_its_arguments(client: GraphQLCl
     key = (await client.data(CREATE_KEY, {"input": {"name": "k"}}))["createIntegrationKey"]
     assert await client.error_code(CONTEXT, {"id": incident}, token=key["secret"]) == "FORBIDDEN"
     assert await client.error_code(CONTEXT, {"id": incident, "window": 0}) == "VALIDATION"
+    # Fuzzing finding: beyond any timedelta, the window used to fail as INTERNAL.
+    endless = await client.execute(CONTEXT, {"id": incident, "window": 1e300})
+    assert endless["errors"][0]["extensions"]["code"] == "VALIDATION"
+    assert endless["errors"][0]["extensions"]["field"] == "changeWindowMinutes"

@@ -321,8 +321,9 @@ async def test_templates_are_admin_only_and_prefill_the_sections(client: GraphQL
         "sections": [
             {
                 "key": "summary",
-                "body": "#{{incident.number}} {{incident.title}}: "
-                "impact {{impact.duration}}, resolved after {{time_to_resolve}}.",
+                "body": "#{incident.number} {incident.title}: impact {impact.duration} "
+                "({impact.start} to {impact.end}); acknowledged after {time_to_acknowledge}, "
+                "resolved after {time_to_resolve}. {incident.resolution_note}{{end}}",
             },
             {"key": "customer_comms", "title": "Customer communication", "body": "Who told whom?"},
         ],
@@ -349,7 +350,9 @@ async def test_templates_are_admin_only_and_prefill_the_sections(client: GraphQL
     summary = created["sections"][0]
     assert summary["key"] == "summary"
     assert summary["body"].startswith(f"#{incident['number']} {incident['title']}: impact ")
-    assert "{{" not in summary["body"]
+    assert "; acknowledged after -, resolved after " in summary["body"]
+    assert summary["body"].endswith(". {end}")
+    assert summary["body"].count("{") == 1
     assert created["sections"][-1] == {
         "key": "customer_comms",
         "title": "Customer communication",
@@ -360,6 +363,11 @@ async def test_templates_are_admin_only_and_prefill_the_sections(client: GraphQL
     body = await client.execute(CREATE_TEMPLATE, {"input": bad})
     assert body["errors"][0]["extensions"]["code"] == "VALIDATION"
     assert body["errors"][0]["extensions"]["field"] == "sections[0].title"
+    typo = {"name": "x", "sections": [{"key": "impact", "body": "{impact.durration}"}]}
+    error = (await client.execute(CREATE_TEMPLATE, {"input": typo}))["errors"][0]
+    assert error["extensions"]["code"] == "VALIDATION"
+    assert "Did you mean '{impact.duration}'?" in error["extensions"]["suggestion"]
+    assert error["extensions"]["field"] == "sections[0].body"
     deleted = await client.data(
         "mutation($id: ID!) { deletePostmortemTemplate(id: $id) }", {"id": template["id"]}
     )
@@ -462,6 +470,20 @@ async def test_the_postmortem_index_answers_for_incidents(
     assert found == {
         with_one["id"]: PostmortemRef(id=created["id"], title=created["title"], state="draft")
     }
+
+
+async def test_the_postmortem_list_filters_by_state(client: GraphQLClient) -> None:
+    # Fuzzing finding: any `state` argument used to fail as INTERNAL.
+    incident = await resolved_incident(client)
+    created = (await client.data(CREATE, {"incidentId": incident["id"]}))["createPostmortem"]
+    listed = """query($state: PostmortemState) {
+      postmortems(state: $state, first: 100) { edges { node { id state } } }
+    }"""
+    drafts = (await client.data(listed, {"state": "DRAFT"}))["postmortems"]["edges"]
+    assert created["id"] in {edge["node"]["id"] for edge in drafts}
+    assert {edge["node"]["state"] for edge in drafts} == {"DRAFT"}
+    published = (await client.data(listed, {"state": "PUBLISHED"}))["postmortems"]["edges"]
+    assert created["id"] not in {edge["node"]["id"] for edge in published}
 
 
 async def test_publishing_is_a_live_incident_event(

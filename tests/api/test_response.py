@@ -365,3 +365,20 @@ async def test_viewers_read_but_cannot_change_and_only_admins_define(
         token=viewer,
     )
     assert len(listed["incidentRoles"]) >= 3
+
+
+async def test_leaving_out_a_nullable_value_clears_it(client: GraphQLClient) -> None:
+    incident = await open_incident(client)
+    await client.data(SET_PRIORITY, {"i": incident["id"], "p": "P2"})
+
+    left_out = await client.data(
+        "mutation($i: ID!) { setIncidentPriority(incidentId: $i) { priority type { id } } }",
+        {"i": incident["id"]},
+    )
+    untyped = await client.data(
+        "mutation($i: ID!) { setIncidentType(incidentId: $i) { type { id } } }",
+        {"i": incident["id"]},
+    )
+
+    assert left_out["setIncidentPriority"]["priority"] is None
+    assert untyped["setIncidentType"]["type"] is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
@@ -18,14 +18,8 @@ from domain.stakeholder.ports import PublicStatusChannel
 from notifications.config import NotificationConfig, SmtpConfig
 from tests.api.helpers import open_incident
 from tests.api.queries import ACKNOWLEDGE, CREATE_SERVICE, INGEST
-from tests.notifications.receivers import (
-    HttpReceiver,
-    Received,
-    SmtpReceiver,
-    http_receiver,
-    smtp_receiver,
-)
-from tests.notifications.scene import arrived, contact, person
+from tests.notifications.receivers import HttpReceiver, Received, SmtpReceiver
+from tests.notifications.scene import Person, arrived, contact, person
 from tests.support import (
     ADMIN_TOKEN,
     GraphQLClient,
@@ -64,18 +58,6 @@ SERVICE_OF = "query($id: ID!) { incident(id: $id) { serviceId service { name } }
 
 
 @pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpReceiver]:
-    with smtp_receiver() as receiver:
-        yield receiver
-
-
-@pytest.fixture(scope="module")
-async def receiver() -> AsyncIterator[HttpReceiver]:
-    async with http_receiver() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 async def server(
     tmp_path_factory: pytest.TempPathFactory, smtp: SmtpReceiver
 ) -> AsyncIterator[LiveServer]:
@@ -92,11 +74,6 @@ async def server(
         yield running
 
 
-@pytest.fixture
-def client(server: LiveServer) -> GraphQLClient:
-    return GraphQLClient(server)
-
-
 async def subscribe_outside(
     client: GraphQLClient, kind: str, address: str, **scope: str
 ) -> dict[str, Any]:
@@ -106,15 +83,50 @@ async def subscribe_outside(
     return created
 
 
-async def post(client: GraphQLClient, token: str, **input: Any) -> dict[str, Any]:
-    posted: dict[str, Any] = (await client.data(POST, {"input": input}, token=token))[
-        "postStatusUpdate"
-    ]
+async def subscribe_own(
+    client: GraphQLClient, user: Person, contact_method_id: str, **scope: str
+) -> dict[str, Any]:
+    """`user` subscribes themself, through one of their own contact methods."""
+    created: dict[str, Any] = (
+        await client.data(
+            SUBSCRIBE, {"input": {**scope, "contactMethodId": contact_method_id}}, token=user.token
+        )
+    )["subscribeStakeholder"]
+    return created
+
+
+async def subscribed_inbox(client: GraphQLClient, name: str, incident_id: str) -> str:
+    """A fresh address outside Vigil, subscribed to the incident by e-mail."""
+    address = f"{unique(name)}@example.com"
+    await subscribe_outside(client, "EMAIL", address, incidentId=incident_id)
+    return address
+
+
+async def subscribed_hook(
+    client: GraphQLClient, receiver: HttpReceiver, **scope: str
+) -> tuple[str, dict[str, Any]]:
+    """A fresh path on the local receiver, subscribed as a webhook: (path, subscription)."""
+    path = f"/{unique('hook')}"
+    created = await subscribe_outside(client, "WEBHOOK", f"{receiver.url}{path}", **scope)
+    return path, created
+
+
+async def post(
+    client: GraphQLClient, token: str, incident_id: str, audience: str, **input: str
+) -> dict[str, Any]:
+    variables = {"input": {**input, "incidentId": incident_id, "audience": audience}}
+    posted: dict[str, Any] = (await client.data(POST, variables, token=token))["postStatusUpdate"]
     return posted
 
 
 async def mail_to(smtp: SmtpReceiver, address: str) -> Message:
     return (await arrived(lambda: smtp.to(address)))[0]
+
+
+def text_of(mail: Message) -> str:
+    text = mail.get_payload()
+    assert isinstance(text, str), "a single-part text message"
+    return text
 
 
 def signed_by(secret: str, request: Received) -> bool:
@@ -133,12 +145,8 @@ async def test_an_internal_update_reaches_a_subscribed_inbox_and_webhook(
 ) -> None:
     incident = await open_incident(client, summary="checkout p99 above 2s")
     responder = await person(client)
-    inbox = f"{unique('cto')}@example.com"
-    path = f"/{unique('hook')}"
-    await subscribe_outside(client, "EMAIL", inbox, incidentId=incident["id"])
-    hook = await subscribe_outside(
-        client, "WEBHOOK", f"{receiver.url}{path}", incidentId=incident["id"]
-    )
+    inbox = await subscribed_inbox(client, "cto", incident["id"])
+    path, hook = await subscribed_hook(client, receiver, incidentId=incident["id"])
     assert hook["signingSecret"].startswith("vws_")
     assert hook["subscription"]["userId"] is None
 
@@ -146,8 +154,8 @@ async def test_an_internal_update_reaches_a_subscribed_inbox_and_webhook(
         posted = await post(
             client,
             responder.token,
-            incidentId=incident["id"],
-            audience="INTERNAL",
+            incident["id"],
+            "INTERNAL",
             state="IDENTIFIED",
             body="A bad deploy of payments; rolling back.",
         )
@@ -161,8 +169,7 @@ async def test_an_internal_update_reaches_a_subscribed_inbox_and_webhook(
     assert mail["Subject"] == (
         f"[Vigil] Update on #{incident['number']} [IDENTIFIED] checkout p99 above 2s"
     )
-    text = mail.get_payload()
-    assert isinstance(text, str)
+    text = text_of(mail)
     assert "A bad deploy of payments; rolling back." in text
     assert f"Posted by: user:{responder.name}" in text
     assert "Acknowledge" not in text and "/warroom" not in text
@@ -208,38 +215,17 @@ async def test_a_service_subscription_receives_updates_of_a_new_incident_of_that
     ]
     viewer = await person(client, "VIEWER")
     own = await contact(client, viewer, "EMAIL", f"{viewer.name}@example.com", delay=None)
-    mine = (
-        await client.data(
-            SUBSCRIBE,
-            {
-                "input": {
-                    "serviceId": service["id"],
-                    "contactMethodId": own["contactMethod"]["id"],
-                }
-            },
-            token=viewer.token,
-        )
-    )["subscribeStakeholder"]
+    mine = await subscribe_own(client, viewer, own["contactMethod"]["id"], serviceId=service["id"])
     assert mine["subscription"]["userId"] == viewer.id
     # The same person subscribed to the service and to the incident hears once.
-    path = f"/{unique('hook')}"
-    await subscribe_outside(client, "WEBHOOK", f"{receiver.url}{path}", serviceId=service["id"])
+    path, _ = await subscribed_hook(client, receiver, serviceId=service["id"])
 
     incident = (
         await client.data(
             INGEST, {"alerts": [{"summary": "card payments failing", "service": service["name"]}]}
         )
     )["ingestAlerts"][0]["incident"]
-    await client.data(
-        SUBSCRIBE,
-        {
-            "input": {
-                "incidentId": incident["id"],
-                "contactMethodId": own["contactMethod"]["id"],
-            }
-        },
-        token=viewer.token,
-    )
+    await subscribe_own(client, viewer, own["contactMethod"]["id"], incidentId=incident["id"])
     listed = (await client.data(SUBSCRIPTIONS, {"serviceId": service["id"]}))[
         "stakeholderSubscriptions"
     ]
@@ -249,15 +235,13 @@ async def test_a_service_subscription_receives_updates_of_a_new_incident_of_that
     posted = await post(
         client,
         responder.token,
-        incidentId=incident["id"],
-        audience="INTERNAL",
+        incident["id"],
+        "INTERNAL",
         body="Card payments fail for 30% of customers.",
     )
     assert posted["notified"] == 2
 
-    mail = await mail_to(smtp, f"{viewer.name}@example.com")
-    text = mail.get_payload()
-    assert isinstance(text, str)
+    text = text_of(await mail_to(smtp, f"{viewer.name}@example.com"))
     assert "Card payments fail for 30% of customers." in text
     assert f"Service: {service['name']}" in text
     # A user of Vigil gets the link to the incident (never an acknowledge link).
@@ -275,32 +259,31 @@ async def test_a_responders_update_reaches_the_people_on_the_incident_only(
     acknowledger = await person(client)
     await contact(client, acknowledger, "EMAIL", f"{acknowledger.name}@example.com")
     await client.data(ACKNOWLEDGE, {"id": incident["id"]}, token=acknowledger.token)
-    bystander = f"{unique('board')}@example.com"
-    await subscribe_outside(client, "EMAIL", bystander, incidentId=incident["id"])
+    bystander = await subscribed_inbox(client, "board", incident["id"])
 
     posted = await post(
         client,
         acknowledger.token,
-        incidentId=incident["id"],
-        audience="RESPONDERS",
+        incident["id"],
+        "RESPONDERS",
         body="Handing over to the database team at 18:00.",
     )
     assert posted["notified"] == 1
     mail = await mail_to(smtp, f"{acknowledger.name}@example.com")
-    assert "Handing over to the database team" in str(mail.get_payload())
+    assert "Handing over to the database team" in text_of(mail)
 
     later = await post(
         client,
         acknowledger.token,
-        incidentId=incident["id"],
-        audience="INTERNAL",
+        incident["id"],
+        "INTERNAL",
         state="MONITORING",
         body="Fixed; watching.",
     )
     assert later["notified"] == 1
-    only = await mail_to(smtp, bystander)
-    assert "Fixed; watching." in str(only.get_payload())
-    assert "Handing over" not in str(only.get_payload())
+    only = text_of(await mail_to(smtp, bystander))
+    assert "Fixed; watching." in only
+    assert "Handing over" not in only
     found = (await client.data(UPDATES, {"id": incident["id"]}))["incident"]
     assert [u["body"] for u in found["statusUpdates"]] == [
         "Fixed; watching.",
@@ -337,11 +320,7 @@ async def test_templates_render_placeholders_and_refuse_unknown_ones(
 
     responder = await person(client)
     posted = await post(
-        client,
-        responder.token,
-        incidentId=incident["id"],
-        audience="INTERNAL",
-        templateId=template["id"],
+        client, responder.token, incident["id"], "INTERNAL", templateId=template["id"]
     )
     assert posted["statusUpdate"]["body"] == expected
     assert posted["statusUpdate"]["templateId"] == template["id"]
@@ -356,6 +335,10 @@ async def test_templates_render_placeholders_and_refuse_unknown_ones(
 
     taken = await client.error_code(CREATE_TEMPLATE, {"input": {"name": name, "body": "x"}})
     assert taken == "CONFLICT"
+    other = await client.data(CREATE_TEMPLATE, {"input": {"name": unique("t"), "body": "x"}})
+    other_id = other["createStatusUpdateTemplate"]["id"]
+    renamed = {"id": other_id, "input": {"name": name, "body": "x"}}
+    assert await client.error_code(UPDATE_TEMPLATE, renamed) == "CONFLICT"
     changed = (
         await client.data(
             UPDATE_TEMPLATE,
@@ -396,7 +379,7 @@ async def test_roles_viewers_read_responders_post_admins_write_templates(
     foreign = {"incidentId": incident["id"], "contactMethodId": other["contactMethod"]["id"]}
     assert await client.error_code(SUBSCRIBE, {"input": foreign}, token=viewer.token) == "FORBIDDEN"
 
-    await post(client, responder.token, **update)
+    await post(client, responder.token, incident["id"], "INTERNAL", body=update["body"])
     read = (await client.data(UPDATES, {"id": incident["id"]}, token=viewer.token))["incident"]
     assert [u["body"] for u in read["statusUpdates"]] == ["Looking into it."]
 
@@ -454,26 +437,19 @@ async def test_a_public_update_goes_to_the_public_status_channel(
     a recording implementation of the port to the running server, and checks that only
     PUBLIC updates reach it, with their state, and that subscribers hear them too."""
     incident = await open_incident(client)
-    inbox = f"{unique('press')}@example.com"
-    await subscribe_outside(client, "EMAIL", inbox, incidentId=incident["id"])
+    inbox = await subscribed_inbox(client, "press", incident["id"])
     responder = await person(client)
     page = RecordingStatusPage()
     channel: PublicStatusChannel = page
     updates = server.app.state.container.stakeholders.updates
     updates.publish_publicly_through(channel)
     try:
-        internal = await post(
-            client,
-            responder.token,
-            incidentId=incident["id"],
-            audience="INTERNAL",
-            body="Internal.",
-        )
+        internal = await post(client, responder.token, incident["id"], "INTERNAL", body="Internal.")
         public = await post(
             client,
             responder.token,
-            incidentId=incident["id"],
-            audience="PUBLIC",
+            incident["id"],
+            "PUBLIC",
             state="MONITORING",
             body="A fix is live; we are monitoring.",
         )
@@ -486,7 +462,7 @@ async def test_a_public_update_goes_to_the_public_status_channel(
         (incident["id"], "A fix is live; we are monitoring.", "monitoring", posted_at)
     ]
     mails = await arrived(lambda: smtp.to(inbox) if len(smtp.to(inbox)) == 2 else [])
-    texts = [str(m.get_payload()) for m in mails]
+    texts = [text_of(m) for m in mails]
     assert any("A fix is live; we are monitoring." in t for t in texts)
     assert any("Internal." in t for t in texts)
 
@@ -495,11 +471,8 @@ async def test_without_a_public_channel_a_public_update_still_reaches_subscriber
     client: GraphQLClient, smtp: SmtpReceiver
 ) -> None:
     incident = await open_incident(client)
-    inbox = f"{unique('press')}@example.com"
-    await subscribe_outside(client, "EMAIL", inbox, incidentId=incident["id"])
+    inbox = await subscribed_inbox(client, "press", incident["id"])
     responder = await person(client)
-    public = await post(
-        client, responder.token, incidentId=incident["id"], audience="PUBLIC", body="Degraded."
-    )
+    public = await post(client, responder.token, incident["id"], "PUBLIC", body="Degraded.")
     assert public["publicIncidents"] is None and public["notified"] == 1
-    assert "Degraded." in str((await mail_to(smtp, inbox)).get_payload())
+    assert "Degraded." in text_of(await mail_to(smtp, inbox))

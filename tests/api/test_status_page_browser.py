@@ -7,33 +7,26 @@ on it, and the same update reaches a confirmed subscriber's local SMTP inbox.
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, ViewportSize, async_playwright, expect
+from playwright.async_api import Browser, ViewportSize, expect
 
 from tests.api.statuspage import (
-    OPEN_PUBLIC,
     POST_UPDATE,
     SET_STATUSES,
     confirmed_subscriber,
     mail_to,
     make_page,
+    open_public,
     status_server,
 )
-from tests.api.test_warroom_browser import ARTIFACTS, LAUNCH_ARGS
-from tests.notifications.receivers import SmtpReceiver, smtp_receiver
-from tests.support import GraphQLClient, LiveServer, require_program
+from tests.browser import keep_screenshot
+from tests.notifications.receivers import SmtpReceiver
+from tests.support import GraphQLClient, LiveServer
 
 PHONE = ViewportSize(width=375, height=740)
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpReceiver]:
-    with smtp_receiver() as receiver:
-        yield receiver
 
 
 @pytest.fixture(scope="module")
@@ -42,22 +35,6 @@ async def server(
 ) -> AsyncIterator[LiveServer]:
     async with status_server(tmp_path_factory.mktemp("vigil-status-browser"), smtp) as running:
         yield running
-
-
-@pytest.fixture
-def client(server: LiveServer) -> GraphQLClient:
-    return GraphQLClient(server)
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    executable = require_program("chromium")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 async def test_a_public_update_shows_on_the_page_and_reaches_a_subscriber(
@@ -78,20 +55,14 @@ async def test_a_public_update_shows_on_the_page_and_reaches_a_subscriber(
     await client.data(
         SET_STATUSES, {"statuses": [{"componentId": api["id"], "status": "MAJOR_OUTAGE"}]}
     )
-    opened = (
-        await client.data(
-            OPEN_PUBLIC,
-            {
-                "input": {
-                    "pageId": page_["id"],
-                    "title": "Sign-in failures",
-                    "body": "Some customers cannot sign in.",
-                    "impact": "MAJOR",
-                    "componentIds": [api["id"]],
-                }
-            },
-        )
-    )["openPublicIncident"]
+    opened = await open_public(
+        client,
+        page_["id"],
+        "Sign-in failures",
+        "Some customers cannot sign in.",
+        impact="MAJOR",
+        componentIds=[api["id"]],
+    )
     await client.data(
         POST_UPDATE,
         {"id": opened["id"], "body": "A fix is being rolled out.", "state": "IDENTIFIED"},
@@ -117,9 +88,6 @@ async def test_a_public_update_shows_on_the_page_and_reaches_a_subscriber(
     assert "Identified: A fix is being rolled out." in mail
     assert "/unsubscribe/" in mail
 
-    screenshot = tmp_path / "status-page.png"
-    await tab.screenshot(path=str(screenshot), full_page=True)
-    ARTIFACTS.mkdir(exist_ok=True)
-    shutil.copyfile(screenshot, ARTIFACTS / "status-page.png")
+    screenshot = await keep_screenshot(tab, tmp_path, "status-page.png")
     assert screenshot.stat().st_size > 10_000
     await context.close()

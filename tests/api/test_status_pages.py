@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,15 +40,10 @@ from tests.api.statuspage import (
     local,
     mail_to,
     make_page,
+    open_public,
     status_server,
 )
-from tests.notifications.receivers import (
-    HttpReceiver,
-    Received,
-    SmtpReceiver,
-    http_receiver,
-    smtp_receiver,
-)
+from tests.notifications.receivers import HttpReceiver, Received, SmtpReceiver
 from tests.support import (
     GRAPHQL_TRANSPORT_WS,
     GraphQLClient,
@@ -65,28 +60,11 @@ STATUS_PAGES = """
 
 
 @pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpReceiver]:
-    with smtp_receiver() as receiver:
-        yield receiver
-
-
-@pytest.fixture(scope="module")
-async def receiver() -> AsyncIterator[HttpReceiver]:
-    async with http_receiver() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 async def server(
     tmp_path_factory: pytest.TempPathFactory, smtp: SmtpReceiver
 ) -> AsyncIterator[LiveServer]:
     async with status_server(tmp_path_factory.mktemp("vigil-status"), smtp) as running:
         yield running
-
-
-@pytest.fixture
-def client(server: LiveServer) -> GraphQLClient:
-    return GraphQLClient(server)
 
 
 async def _get(server: LiveServer, path: str) -> httpx.Response:
@@ -277,12 +255,7 @@ async def test_email_subscribers_confirm_and_unsubscribe_through_signed_links(
         "state"
     ] == "confirmed"
 
-    opened = (
-        await client.data(
-            OPEN_PUBLIC,
-            {"input": {"pageId": page["id"], "title": "Login errors", "body": "We see errors"}},
-        )
-    )["openPublicIncident"]
+    opened = await open_public(client, page["id"], "Login errors", "We see errors")
     update = await mail_to(smtp, address, "We see errors")
     assert "Investigating: We see errors" in update
     async with httpx.AsyncClient() as http:
@@ -321,17 +294,13 @@ async def test_webhook_subscribers_get_signed_json(
     async with httpx.AsyncClient() as http:
         assert (await http.post(local(server, body["links"]["confirm"]))).status_code == 200
 
-    await client.data(
-        OPEN_PUBLIC,
-        {
-            "input": {
-                "pageId": page["id"],
-                "title": "API errors",
-                "body": "Elevated errors",
-                "impact": "MAJOR",
-                "componentIds": [api["id"]],
-            }
-        },
+    await open_public(
+        client,
+        page["id"],
+        "API errors",
+        "Elevated errors",
+        impact="MAJOR",
+        componentIds=[api["id"]],
     )
     _, delivery = await eventually(lambda: _delivered(receiver, path, 2))
     payload = delivery.json()
@@ -485,19 +454,9 @@ async def test_public_updates_from_the_stakeholder_side_reach_linked_public_inci
 ) -> None:
     page, _ = await make_page(client)
     incident = await open_incident(client)
-    opened = (
-        await client.data(
-            OPEN_PUBLIC,
-            {
-                "input": {
-                    "pageId": page["id"],
-                    "title": "Checkout slow",
-                    "body": "Investigating",
-                    "internalIncidentId": incident["id"],
-                }
-            },
-        )
-    )["openPublicIncident"]
+    opened = await open_public(
+        client, page["id"], "Checkout slow", "Investigating", internalIncidentId=incident["id"]
+    )
     assert opened["internalIncidentId"] == incident["id"]
     # Typed as the stakeholder side's port: mypy checks that status pages implement it.
     container: Container = server.app.state.container
@@ -555,17 +514,13 @@ async def test_nothing_private_reaches_the_public_views(
             "incidentId": incident["id"],
         },
     )
-    await client.data(
-        OPEN_PUBLIC,
-        {
-            "input": {
-                "pageId": page["id"],
-                "title": "API unavailable",
-                "body": "We are on it",
-                "componentIds": [api["id"]],
-                "internalIncidentId": incident["id"],
-            }
-        },
+    await open_public(
+        client,
+        page["id"],
+        "API unavailable",
+        "We are on it",
+        componentIds=[api["id"]],
+        internalIncidentId=incident["id"],
     )
     shown = [
         (await _get(server, f"/status/{page['slug']}")).text,

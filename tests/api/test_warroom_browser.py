@@ -3,47 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-from playwright.async_api import (
-    Browser,
-    ConsoleMessage,
-    Page,
-    WebSocketRoute,
-    async_playwright,
-    expect,
-)
+from playwright.async_api import Browser, ConsoleMessage, Page, WebSocketRoute, expect
 
 from tests.api.helpers import open_incident
 from tests.api.queries import INGEST
-from tests.support import ADMIN_TOKEN, GraphQLClient, LiveServer, require_program, unique
+from tests.browser import keep_screenshot
+from tests.support import ADMIN_TOKEN, GraphQLClient, LiveServer, unique
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # Updates travel store -> hub -> websocket -> DOM; generous for a loaded 2-core machine.
 LIVE_MS = 15_000
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    executable = require_program("chromium")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 async def _ingest(client: GraphQLClient, service: str, summary: str) -> str:
@@ -102,10 +72,7 @@ async def test_the_page_follows_an_incident_live_without_reloading(
     )
     assert await page.evaluate("window.stillTheSamePage") is True
 
-    screenshot = tmp_path / "warroom.png"
-    await page.screenshot(path=str(screenshot), full_page=True)
-    ARTIFACTS.mkdir(exist_ok=True)
-    shutil.copyfile(screenshot, ARTIFACTS / "warroom.png")
+    screenshot = await keep_screenshot(page, tmp_path, "warroom.png")
     assert screenshot.stat().st_size > 10_000
     await page.get_by_role("button", name="Resolve").click()
     await expect(row).to_have_count(0, timeout=LIVE_MS)

@@ -17,6 +17,11 @@ from domain.errors import (
     ForbiddenError,
     InvalidTransitionError,
     NotFoundError,
+    OperationNotAllowedError,
+    PersistedQueryNotFoundError,
+    QueryTooComplexError,
+    RateLimitedError,
+    RequestTooLargeError,
     ResyncRequiredError,
     StoreUnavailableError,
     SubscriberTooSlowError,
@@ -39,6 +44,11 @@ STABLE_CODES: dict[type[VigilError], str] = {
     ResyncRequiredError: "RESYNC_REQUIRED",
     StoreUnavailableError: "STORE_UNAVAILABLE",
     EmbeddedStoreError: "EMBEDDED_STORE_FAILED",
+    RateLimitedError: "RATE_LIMITED",
+    QueryTooComplexError: "QUERY_TOO_COMPLEX",
+    RequestTooLargeError: "REQUEST_TOO_LARGE",
+    OperationNotAllowedError: "OPERATION_NOT_ALLOWED",
+    PersistedQueryNotFoundError: "PERSISTED_QUERY_NOT_FOUND",
 }
 
 

@@ -6,34 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 from pymongo import ASCENDING, IndexModel
 
-from domain.alert.model import Alert, AlertStatus, Severity
+from domain.alert.model import Alert, AlertStatus
 from domain.alert.open_keys import ORPHAN_GRACE, Claim, OpenKeys
 from domain.alert.repository import AlertRepository
 from domain.ids import new_id
-from tests.support import LiveServer, unique
+from tests.support import LiveServer, stored_alert, unique
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def _firing(service_id: str, dedup_key: str) -> Alert:
-    return Alert(
-        id=new_id(),
-        service_id=service_id,
-        service="svc",
-        source="test",
-        summary="disk full",
-        description="",
-        severity=Severity.ERROR,
-        labels={},
-        dedup_key=dedup_key,
-        occurred_at=NOW,
-        received_at=NOW,
-        status=AlertStatus.FIRING,
-        count=1,
-        first_seen_at=NOW,
-        last_seen_at=NOW,
-        resolved_at=None,
-        incident_id=None,
+    return stored_alert(
+        service_id=service_id, service="svc", at=NOW, dedup_key=dedup_key, summary="disk full"
     )
 
 

@@ -1,29 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
 from notifications.config import NotificationConfig, SmtpConfig
-from tests.notifications.receivers import HttpReceiver, SmtpReceiver, http_receiver, smtp_receiver
+from tests.notifications.receivers import HttpReceiver, SmtpReceiver
 from tests.support import ADMIN_TOKEN, GraphQLClient, LiveServer, live_server
 from vigil.settings import Settings
 
 BACKOFF = timedelta(seconds=2)
 MAX_ATTEMPTS = 3
-
-
-@pytest.fixture(scope="session")
-def smtp() -> Iterator[SmtpReceiver]:
-    with smtp_receiver() as receiver:
-        yield receiver
-
-
-@pytest.fixture(scope="session")
-async def receiver() -> AsyncIterator[HttpReceiver]:
-    async with http_receiver() as running:
-        yield running
 
 
 @pytest.fixture(scope="session")

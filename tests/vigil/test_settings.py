@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from domain.errors import ErrorCode, ValidationError
-from vigil.settings import ConfigError, Environment, Settings
+from vigil.settings import ConfigError, Environment, LogFormat, Settings
 
 GOOD_TOKEN = "vgl_0123456789abcdef"
 
@@ -145,6 +145,16 @@ def test_all_variables_together() -> None:
         ("VIGIL_CORRELATION_WINDOW_SECONDS", "86401", "between 1 and 86400"),
         ("VIGIL_CORRELATION_WINDOW_SECONDS", "5m", "whole number"),
         ("VIGIL_WS_COMPRESSION", "maybe", "true or false"),
+        ("VIGIL_LOG_FORMAT", "xml", "text, json"),
+        ("VIGIL_MAX_QUERY_COST", "99", "between 100 and 10000000"),
+        ("VIGIL_MAX_QUERY_COST", "lots", "whole number"),
+        ("VIGIL_MAX_REQUEST_BYTES", "1023", "between 1024"),
+        ("VIGIL_API_RATE_PER_SECOND", "-1", "between 0 and 100000"),
+        ("VIGIL_API_RATE_PER_SECOND", "fast", "number of requests per second"),
+        ("VIGIL_INGEST_RATE_PER_SECOND", "nan", "number of requests per second"),
+        ("VIGIL_API_RATE_BURST", "0", "between 1 and 1000000"),
+        ("VIGIL_INGEST_RATE_BURST", "1.5", "whole number"),
+        ("VIGIL_PERSISTED_OPERATIONS", "/nonexistent/ops.json", "does not exist"),
     ],
 )
 def test_invalid_values_raise_config_error_naming_the_variable(
@@ -171,3 +181,55 @@ def test_admin_token_of_16_characters_is_accepted() -> None:
 
 def test_database_name_of_63_characters_is_accepted() -> None:
     assert Settings.from_env({"VIGIL_DATABASE": "v" * 63}).database == "v" * 63
+
+
+# --- API hardening (issue 7) -----------------------------------------------------------------
+
+
+def test_hardening_defaults() -> None:
+    settings = Settings.from_env({})
+    assert settings.log_format is None
+    assert settings.logs_as is LogFormat.TEXT
+    assert settings.max_query_cost == 50_000
+    assert settings.max_request_bytes == 2 * 1024 * 1024
+    assert settings.persisted_operations is None
+    assert (settings.api_rate_per_s, settings.api_rate_burst) == (100.0, 500)
+    assert (settings.ingest_rate_per_s, settings.ingest_rate_burst) == (200.0, 2000)
+    assert settings.metrics_token is None
+
+
+def test_production_logs_json_unless_told_otherwise() -> None:
+    assert Settings.from_env({"VIGIL_ENV": "production"}).logs_as is LogFormat.JSON
+    production_text = Settings.from_env({"VIGIL_ENV": "production", "VIGIL_LOG_FORMAT": "TEXT"})
+    assert production_text.logs_as is LogFormat.TEXT
+    assert Settings.from_env({"VIGIL_LOG_FORMAT": "json"}).logs_as is LogFormat.JSON
+
+
+def test_hardening_variables_are_parsed(tmp_path: Path) -> None:
+    operations = tmp_path / "operations.json"
+    operations.write_text("{}")
+    settings = Settings.from_env(
+        {
+            "VIGIL_MAX_QUERY_COST": "1000",
+            "VIGIL_MAX_REQUEST_BYTES": "65536",
+            "VIGIL_PERSISTED_OPERATIONS": str(operations),
+            "VIGIL_API_RATE_PER_SECOND": "2.5",
+            "VIGIL_API_RATE_BURST": "10",
+            "VIGIL_INGEST_RATE_PER_SECOND": "0",
+            "VIGIL_INGEST_RATE_BURST": "1",
+            "VIGIL_METRICS_TOKEN": "m" * 16,
+        }
+    )
+    assert settings.max_query_cost == 1000
+    assert settings.max_request_bytes == 65536
+    assert settings.persisted_operations == operations
+    assert (settings.api_rate_per_s, settings.api_rate_burst) == (2.5, 10)
+    assert (settings.ingest_rate_per_s, settings.ingest_rate_burst) == (0.0, 1)
+    assert settings.metrics_token == "m" * 16
+
+
+def test_short_metrics_token_is_refused_without_echoing_it() -> None:
+    error = config_error({"VIGIL_METRICS_TOKEN": "short-secret"})
+    assert error.field == "VIGIL_METRICS_TOKEN"
+    assert "short-secret" not in error.message
+    assert "secrets.token_hex" in error.suggestion

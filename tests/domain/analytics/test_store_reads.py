@@ -7,7 +7,6 @@ Each test runs in a database of its own on the session's store.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -23,23 +22,13 @@ from domain.ids import new_id
 from domain.incident.repository import IncidentRepository
 from domain.service.repository import ServiceRepository
 from domain.store.database import Database
-from domain.store.indexes import ensure_indexes
 from domain.user.repository import UserRepository
 from tests.domain.analytics.builders import alert, incident, page, service, user, utc
-from tests.support import LiveServer
 
 MS = timedelta(milliseconds=1)
 START = utc(11, 2, 0)
 END = utc(11, 3, 0)
 VIEWER = Principal(PrincipalKind.USER, "viewer", "viewer", role=Role.VIEWER)
-
-
-@pytest.fixture
-async def db(server: LiveServer) -> AsyncIterator[Database]:
-    database: Database = server.app.state.runtime.db.client[f"analytics_{new_id()}"]
-    await ensure_indexes(database)
-    yield database
-    await database.client.drop_database(database.name)
 
 
 def analytics_on(db: Database) -> Analytics:

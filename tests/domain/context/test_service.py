@@ -6,13 +6,14 @@ model reads is exactly what the test wrote.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from domain.alert.model import Severity
 from domain.alert.repository import AlertRepository
+from domain.audit.repository import AuditRepository
+from domain.audit.trail import AuditTrail
 from domain.auth import Principal, PrincipalKind, Role
 from domain.change.model import ChangeEvent, ChangeKind
 from domain.change.repository import ChangeEventRepository
@@ -28,8 +29,7 @@ from domain.service.model import Runbook, Service
 from domain.service.repository import ServiceRepository
 from domain.service.service import ServiceCatalog
 from domain.store.database import Database
-from domain.store.indexes import ensure_indexes
-from tests.support import LiveServer, stored_alert
+from tests.support import stored_alert
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 READER = Principal(PrincipalKind.USER, "u1", "reader", role=Role.VIEWER)
@@ -54,14 +54,6 @@ class Postmortems:
         self.asked.append(incident_ids)
         ref = PostmortemRef("pm-1", "Disk filled by WAL", "published")
         return {self.incident_id: ref} if self.incident_id in incident_ids else {}
-
-
-@pytest.fixture
-async def db(server: LiveServer) -> AsyncIterator[Database]:
-    database: Database = server.app.state.runtime.db.client[f"context_{new_id()}"]
-    await ensure_indexes(database)
-    yield database
-    await database.client.drop_database(database.name)
 
 
 async def add_service(db: Database, name: str, depends_on: tuple[str, ...] = ()) -> Service:
@@ -132,7 +124,8 @@ async def add_change(db: Database, service: Service, summary: str, at: datetime)
 def context_on(
     db: Database, clock: MovableClock, postmortems: Postmortems | None = None
 ) -> Context:
-    catalog = ServiceCatalog(repository=ServiceRepository(db), clock=clock)
+    audit = AuditTrail(repository=AuditRepository(db), clock=clock)
+    catalog = ServiceCatalog(repository=ServiceRepository(db), audit=audit, clock=clock)
     return build_context(db, services=catalog, clock=clock, postmortems=postmortems)
 
 

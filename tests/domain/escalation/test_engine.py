@@ -6,13 +6,13 @@ escalation loop never touches them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from domain.alert.model import Severity
+from domain.audit.repository import AuditRepository
+from domain.audit.trail import AuditTrail
 from domain.auth import Principal, PrincipalKind, Role
 from domain.escalation.assembly import Escalation, build_escalation
 from domain.escalation.engine import DEFAULT_LEASE
@@ -27,10 +27,9 @@ from domain.schedule.repository import ScheduleRepository
 from domain.service.model import Service
 from domain.service.repository import ServiceRepository
 from domain.store.database import Database
-from domain.store.indexes import ensure_indexes
 from domain.store.timestamps import to_ms
 from tests.domain.schedule.builders import layer, rotation, schedule
-from tests.support import LiveServer, unique
+from tests.support import unique
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -68,16 +67,9 @@ class RecordingPublisher:
         self.events.extend(events)
 
 
-@pytest.fixture
-async def db(server: LiveServer) -> AsyncIterator[Database]:
-    database: Database = server.app.state.runtime.db.client[f"engine_{new_id()}"]
-    await ensure_indexes(database)
-    yield database
-    await database.client.drop_database(database.name)
-
-
 def engine_on(db: Database, clock: MovableClock, pager: RecordingPager) -> Escalation:
-    escalation = build_escalation(db, publisher=RecordingPublisher(), clock=clock)
+    audit = AuditTrail(repository=AuditRepository(db), clock=clock)
+    escalation = build_escalation(db, publisher=RecordingPublisher(), audit=audit, clock=clock)
     escalation.pages.deliver_through(pager)
     return escalation
 

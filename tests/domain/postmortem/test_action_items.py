@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
 
 from domain.errors import ValidationError
 from domain.postmortem.action_items import (
@@ -19,8 +17,8 @@ from domain.postmortem.action_items import (
     ActionItemStatus,
 )
 from domain.postmortem.repository import ActionItemRepository
-from domain.store.embedded import EmbeddedStore
 from domain.store.pagination import PageRequest
+from tests.support import own_store
 
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 26)
@@ -62,19 +60,11 @@ ITEMS = [
 
 @pytest.fixture
 async def repository(tmp_path: Path) -> AsyncIterator[ActionItemRepository]:
-    store = EmbeddedStore(tmp_path)
-    uri = await store.start()
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        uri, tz_aware=True, serverSelectionTimeoutMS=5000
-    )
-    try:
-        repository = ActionItemRepository(client.vigil)
+    async with own_store(tmp_path) as db:
+        repository = ActionItemRepository(db)
         for one in ITEMS:
             await repository.insert(one)
         yield repository
-    finally:
-        await client.close()
-        await store.stop()
 
 
 async def ids(repository: ActionItemRepository, where: ActionItemFilter) -> set[str]:

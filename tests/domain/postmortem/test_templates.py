@@ -9,10 +9,10 @@ import pytest
 from domain.errors import ValidationError
 from domain.postmortem.model import STANDARD_SECTIONS
 from domain.postmortem.templates import (
+    POSTMORTEM_PLACEHOLDERS,
     PostmortemTemplate,
     TemplateDraft,
     TemplateSectionDraft,
-    fill_placeholders,
     sections_from,
 )
 
@@ -34,7 +34,7 @@ def test_without_template_the_seven_standard_sections_are_empty() -> None:
 def test_template_texts_fill_standard_sections_and_extras_come_last() -> None:
     chosen = template(
         TemplateSectionDraft("timeline_review", "Walk the timeline.", "Timeline review"),
-        TemplateSectionDraft("summary", "{{incident.title}} lasted {{impact.duration}}."),
+        TemplateSectionDraft("summary", "{incident.title} lasted { impact.duration }."),
     )
     sections = sections_from(
         chosen, {"incident.title": "checkout down", "impact.duration": "12m 0s"}
@@ -49,10 +49,32 @@ def test_template_texts_fill_standard_sections_and_extras_come_last() -> None:
     assert len(sections) == len(STANDARD_SECTIONS) + 1
 
 
-def test_unknown_placeholders_stay_as_written() -> None:
-    assert fill_placeholders("{{nope}} {x} {{ incident.number }}", {"incident.number": "7"}) == (
-        "{{nope}} {x} 7"
-    )
+def test_every_placeholder_is_filled_and_doubled_braces_are_literal() -> None:
+    text = " ".join(f"{{{name}}}" for name in POSTMORTEM_PLACEHOLDERS.names)
+    facts = {name: name.upper() for name in POSTMORTEM_PLACEHOLDERS.names}
+    chosen = template(TemplateSectionDraft("impact", f"{text} {{{{incident.title}}}}"))
+    impact = sections_from(chosen, facts)[1]
+    assert impact.key == "impact"
+    assert impact.body == " ".join(facts.values()) + " {incident.title}"
+
+
+def test_a_misspelt_placeholder_is_refused_when_saved_with_the_closest_one_suggested() -> None:
+    with pytest.raises(ValidationError) as raised:
+        template(
+            TemplateSectionDraft("summary", "{incident.title}"),
+            TemplateSectionDraft("impact", "Lasted {impact.durration}."),
+        )
+    assert "{impact.durration}" in raised.value.message
+    assert "Did you mean '{impact.duration}'?" in raised.value.suggestion
+    assert raised.value.field == "sections[1].body"
+
+
+def test_update_placeholders_and_stray_braces_are_refused() -> None:
+    with pytest.raises(ValidationError) as raised:
+        template(TemplateSectionDraft("summary", "On {service.name}."))
+    assert "{time_to_resolve}" in raised.value.suggestion
+    with pytest.raises(ValidationError, match="unmatched"):
+        template(TemplateSectionDraft("summary", "a { b"))
 
 
 def test_a_template_checks_its_sections() -> None:

@@ -5,30 +5,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date, time
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
 
 from domain.errors import NotFoundError
 from domain.schedule.model import Override, OverrideKind, Schedule, ShiftLength, Weekday
 from domain.schedule.repository import ScheduleRepository
-from domain.store.embedded import EmbeddedStore
 from tests.domain.schedule.builders import layer, rotation, utc, window
+from tests.support import own_store
 
 
 @pytest.fixture
 async def repository(tmp_path: Path) -> AsyncIterator[ScheduleRepository]:
-    store = EmbeddedStore(tmp_path)
-    uri = await store.start()
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        uri, tz_aware=True, serverSelectionTimeoutMS=5000
-    )
-    try:
-        yield ScheduleRepository(client.vigil)
-    finally:
-        await client.close()
-        await store.stop()
+    async with own_store(tmp_path) as db:
+        yield ScheduleRepository(db)
 
 
 async def test_a_schedule_round_trips_and_is_found_by_user(repository: ScheduleRepository) -> None:

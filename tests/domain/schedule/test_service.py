@@ -6,20 +6,20 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
 
+from domain.audit.repository import AuditRepository
+from domain.audit.trail import AuditTrail
 from domain.auth import Principal, PrincipalKind, Role
 from domain.clock import SystemClock
 from domain.schedule.model import Override, OverrideKind, Schedule
 from domain.schedule.repository import ScheduleRepository
 from domain.schedule.service import ScheduleDraft, Schedules
-from domain.store.embedded import EmbeddedStore
 from domain.user.model import User
 from domain.user.repository import UserRepository
 from tests.domain.schedule.builders import layer, rotation, utc
+from tests.support import own_store
 
 ADMIN = Principal(PrincipalKind.USER, "admin", "admin", role=Role.ADMIN)
 PEOPLE = [f"user{i}" for i in range(8)]
@@ -27,22 +27,16 @@ PEOPLE = [f"user{i}" for i in range(8)]
 
 @pytest.fixture
 async def stores(tmp_path: Path) -> AsyncIterator[tuple[Schedules, ScheduleRepository]]:
-    store = EmbeddedStore(tmp_path)
-    uri = await store.start()
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        uri, tz_aware=True, serverSelectionTimeoutMS=5000
-    )
-    try:
-        users = UserRepository(client.vigil)
+    async with own_store(tmp_path) as db:
+        users = UserRepository(db)
         for name in PEOPLE:
             await users.insert(
                 User(name, name, f"{name}@example.com", Role.RESPONDER, utc(2026, 1, 1))
             )
-        repository = ScheduleRepository(client.vigil)
-        yield Schedules(repository=repository, users=users, clock=SystemClock()), repository
-    finally:
-        await client.close()
-        await store.stop()
+        repository = ScheduleRepository(db)
+        clock = SystemClock()
+        audit = AuditTrail(repository=AuditRepository(db), clock=clock)
+        yield Schedules(repository=repository, users=users, audit=audit, clock=clock), repository
 
 
 async def test_concurrent_overrides_are_all_kept(

@@ -1,61 +1,51 @@
-"""Update templates: placeholders are checked when parsed, with a suggestion for typos."""
+"""Update templates name the incident and its service; a typo is refused when saved.
+(The syntax itself: tests/domain/test_placeholders.py.)"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from domain.alert.model import Severity
 from domain.errors import ValidationError
-from domain.stakeholder.placeholders import PLACEHOLDERS, parse, render
+from domain.incident.model import Incident, IncidentStatus
+from domain.placeholders import render
+from domain.stakeholder.model import TemplateDraft
+from domain.stakeholder.placeholders import UPDATE_PLACEHOLDERS
+from domain.stakeholder.templates import placeholder_values
 
-VALUES = {
-    "incident.id": "65f0",
-    "incident.number": "42",
-    "incident.title": "Checkout p99 above 2s",
-    "incident.status": "acknowledged",
-    "incident.severity": "critical",
-    "service.name": "checkout",
-}
-
-
-def test_every_placeholder_is_replaced_by_its_value() -> None:
-    text = " ".join(f"{{{name}}}" for name in PLACEHOLDERS)
-    assert render(parse(text), VALUES) == " ".join(VALUES[name] for name in PLACEHOLDERS)
-
-
-def test_text_around_placeholders_is_kept_and_spaces_inside_braces_are_allowed() -> None:
-    parts = parse("We are looking into #{ incident.number } on {service.name}.")
-    assert render(parts, VALUES) == "We are looking into #42 on checkout."
-
-
-def test_doubled_braces_are_literal_braces() -> None:
-    assert render(parse("{{not a placeholder}} {incident.status}"), VALUES) == (
-        "{not a placeholder} acknowledged"
-    )
+T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+INCIDENT = Incident(
+    id="65f0",
+    number=42,
+    title="Checkout p99 above 2s",
+    status=IncidentStatus.ACKNOWLEDGED,
+    severity=Severity.CRITICAL,
+    service_id="s1",
+    created_at=T0,
+    first_event_at=T0,
+    last_event_at=T0,
+    alert_count=1,
+    open_alert_count=1,
+    acknowledged_at=T0,
+)
 
 
-def test_a_misspelt_placeholder_is_refused_with_the_closest_one_suggested() -> None:
+def test_every_update_placeholder_has_a_value_of_the_incident() -> None:
+    text = " ".join(f"{{{name}}}" for name in UPDATE_PLACEHOLDERS.names)
+    rendered = render(UPDATE_PLACEHOLDERS.parse(text), placeholder_values(INCIDENT, "checkout"))
+    assert rendered == "65f0 42 Checkout p99 above 2s acknowledged critical checkout"
+
+
+def test_a_template_with_a_misspelt_placeholder_is_refused_when_saved() -> None:
     with pytest.raises(ValidationError) as raised:
-        parse("Still investigating {incident.titel}.")
-    assert "{incident.titel}" in raised.value.message
+        TemplateDraft(name="investigating", body="Still investigating {incident.titel}.")
     assert "Did you mean '{incident.title}'?" in raised.value.suggestion
     assert raised.value.field == "body"
 
 
-def test_an_unknown_placeholder_without_a_close_one_lists_the_known_ones() -> None:
+def test_postmortem_facts_are_not_update_placeholders() -> None:
     with pytest.raises(ValidationError) as raised:
-        parse("{customer.count} customers affected")
-    assert "Did you mean" not in raised.value.suggestion
-    assert all(f"{{{name}}}" in raised.value.suggestion for name in PLACEHOLDERS)
-
-
-@pytest.mark.parametrize("text", ["Broken { brace", "closing } alone", "{incident.title"])
-def test_a_stray_brace_is_refused(text: str) -> None:
-    with pytest.raises(ValidationError, match="unmatched") as raised:
-        parse(text)
-    assert "'{{'" in raised.value.suggestion
-
-
-def test_the_field_named_in_the_error_is_the_one_parsed() -> None:
-    with pytest.raises(ValidationError) as raised:
-        parse("{nope}", field="template.body")
-    assert raised.value.field == "template.body"
+        TemplateDraft(name="done", body="Resolved after {time_to_resolve}.")
+    assert "{service.name}" in raised.value.suggestion

@@ -6,10 +6,8 @@ import dataclasses
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
 
 from domain.errors import ConflictError
 from domain.statuspage.model import (
@@ -26,8 +24,8 @@ from domain.statuspage.model import (
     SubscriberState,
 )
 from domain.statuspage.repository import StatusPageRepository
-from domain.store.embedded import EmbeddedStore
 from domain.store.indexes import ensure_indexes
+from tests.support import own_store
 
 NOW = datetime(2026, 11, 26, 12, 0, 0, 123000, tzinfo=UTC)
 PAGE = StatusPage("p1", "acme", "Acme", "", NOW)
@@ -35,17 +33,9 @@ PAGE = StatusPage("p1", "acme", "Acme", "", NOW)
 
 @pytest.fixture
 async def repository(tmp_path: Path) -> AsyncIterator[StatusPageRepository]:
-    store = EmbeddedStore(tmp_path)
-    uri = await store.start()
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        uri, tz_aware=True, serverSelectionTimeoutMS=5000
-    )
-    try:
-        await ensure_indexes(client.vigil)
-        yield StatusPageRepository(client.vigil)
-    finally:
-        await client.close()
-        await store.stop()
+    async with own_store(tmp_path) as db:
+        await ensure_indexes(db)
+        yield StatusPageRepository(db)
 
 
 def change(cid: str, at: datetime, status: ComponentStatus) -> StatusChange:
