@@ -12,9 +12,10 @@ from domain.alert.repository import AlertRepository
 from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.errors import ConflictError, InvalidTransitionError, NotFoundError
-from domain.events import EventPublisher, IncidentEvent, IncidentEventKind
+from domain.events import EventPublisher, IncidentEventKind
 from domain.ids import new_id
 from domain.incident.model import Incident, IncidentStatus, TimelineEntry, TimelineKind
+from domain.incident.recorder import Change, TimelineRecorder
 from domain.incident.repository import IncidentRepository
 from domain.postmortem import markdown
 from domain.postmortem.action_items import ActionItem
@@ -57,9 +58,9 @@ class PostmortemDesk:
         self._action_items = action_items
         self._templates = templates
         self._incidents = incidents
+        self._recorder = TimelineRecorder(incidents=incidents, publisher=publisher, clock=clock)
         self._alerts = alerts
         self._users = users
-        self._publisher = publisher
         self._clock = clock
 
     async def get(self, principal: Principal, postmortem_id: str) -> Postmortem:
@@ -236,35 +237,18 @@ class PostmortemDesk:
         )
 
     async def _announce_published(self, postmortem: Postmortem, actor: str, at: datetime) -> None:
-        await self._incidents.add_timeline(
-            [
-                TimelineEntry(
-                    id=new_id(),
-                    incident_id=postmortem.incident_id,
-                    at=at,
-                    kind=TimelineKind.POSTMORTEM_PUBLISHED,
-                    actor=actor,
-                    message=f"Postmortem published: {postmortem.title}",
-                    details={"postmortem_id": postmortem.id},
-                )
-            ]
-        )
         incident = (await self._incidents.by_ids([postmortem.incident_id])).get(
             postmortem.incident_id
         )
-        if incident is None:  # deleted meanwhile: nobody left to tell
+        if incident is None:  # deleted meanwhile: no timeline left to write on
             return
-        await self._publisher.publish(
-            [
-                IncidentEvent(
-                    kind=IncidentEventKind.POSTMORTEM_PUBLISHED,
-                    incident_id=incident.id,
-                    service_id=incident.service_id,
-                    committed_at=at,
-                    incident=incident.to_document(),
-                )
-            ]
+        change = Change(
+            kind=TimelineKind.POSTMORTEM_PUBLISHED,
+            event=IncidentEventKind.POSTMORTEM_PUBLISHED,
+            message=f"Postmortem published: {postmortem.title}",
+            details={"postmortem_id": postmortem.id},
         )
+        await self._recorder.record(incident, change, actor, at=at)
 
 
 def _facts(incident: Incident, metrics: Metrics) -> dict[str, str]:

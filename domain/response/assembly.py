@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from domain.audit.trail import AuditTrail
 from domain.clock import Clock
 from domain.events import EventPublisher
+from domain.incident.recorder import TimelineRecorder
 from domain.incident.repository import IncidentRepository
 from domain.response.catalog import ResponseCatalog
 from domain.response.model import FieldDefinition, IncidentType, RoleDefinition
-from domain.response.record import TimelineRecorder
 from domain.response.repository import ResponseRepository
 from domain.response.service import ResponseDesk
 from domain.response.timeline import TimelinePins

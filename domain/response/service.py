@@ -12,6 +12,7 @@ from domain.clock import Clock
 from domain.errors import NotFoundError
 from domain.events import IncidentEventKind
 from domain.incident.model import Incident, TimelineKind
+from domain.incident.recorder import Change, TimelineRecorder
 from domain.incident.repository import IncidentRepository
 from domain.response.catalog import ResponseCatalog
 from domain.response.model import (
@@ -20,7 +21,6 @@ from domain.response.model import (
     Priority,
     RoleHolder,
 )
-from domain.response.record import Change, TimelineRecorder
 from domain.response.repository import ResponseRepository
 from domain.store.database import Document
 from domain.user.model import User

@@ -9,8 +9,8 @@ from domain.clock import Clock
 from domain.errors import NotFoundError, ValidationError
 from domain.events import IncidentEventKind
 from domain.incident.model import TimelineEntry, TimelineKind
+from domain.incident.recorder import Change, TimelineRecorder
 from domain.incident.repository import IncidentRepository
-from domain.response.record import Change, TimelineRecorder
 from domain.response.repository import ResponseRepository
 from domain.store.database import Document
 from domain.store.pagination import Page, PageRequest

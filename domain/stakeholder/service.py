@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from domain.auth import Action, Principal
 from domain.clock import Clock
-from domain.events import EventPublisher, IncidentEvent, IncidentEventKind
+from domain.events import EventPublisher, IncidentEventKind
 from domain.ids import new_id
-from domain.incident.model import Incident, TimelineEntry, TimelineKind
+from domain.incident.model import Incident, TimelineKind
+from domain.incident.recorder import Change, TimelineRecorder
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
 from domain.service.service import ServiceCatalog
@@ -51,7 +52,7 @@ class StatusUpdates:
         self._incidents = incidents
         self._services = services
         self._notifier = notifier
-        self._publisher = publisher
+        self._recorder = TimelineRecorder(incidents=incidents, publisher=publisher, clock=clock)
         self._clock = clock
         self._public: PublicStatusChannel | None = None
 
@@ -108,34 +109,17 @@ class StatusUpdates:
 
     async def _record(self, update: StatusUpdate, incident: Incident) -> None:
         state = "" if update.state is None else f" ({update.state.value})"
-        await self._incidents.add_timeline(
-            [
-                TimelineEntry(
-                    id=new_id(),
-                    incident_id=incident.id,
-                    at=update.posted_at,
-                    kind=TimelineKind.STATUS_UPDATE_POSTED,
-                    actor=update.author,
-                    message=f"{update.audience.value.capitalize()} update{state}: {update.body}",
-                    details={
-                        "status_update_id": update.id,
-                        "audience": update.audience.value,
-                        "state": None if update.state is None else update.state.value,
-                    },
-                )
-            ]
+        change = Change(
+            kind=TimelineKind.STATUS_UPDATE_POSTED,
+            event=IncidentEventKind.STATUS_UPDATE_POSTED,
+            message=f"{update.audience.value.capitalize()} update{state}: {update.body}",
+            details={
+                "status_update_id": update.id,
+                "audience": update.audience.value,
+                "state": None if update.state is None else update.state.value,
+            },
         )
-        await self._publisher.publish(
-            [
-                IncidentEvent(
-                    kind=IncidentEventKind.STATUS_UPDATE_POSTED,
-                    incident_id=incident.id,
-                    service_id=incident.service_id,
-                    committed_at=update.posted_at,
-                    incident=incident.to_document(),
-                )
-            ]
-        )
+        await self._recorder.record(incident, change, update.author, at=update.posted_at)
 
     async def _publish(self, update: StatusUpdate) -> int | None:
         if self._public is None:

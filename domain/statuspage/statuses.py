@@ -9,9 +9,10 @@ from datetime import datetime
 from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.errors import ValidationError
-from domain.events import EventPublisher, IncidentEvent, IncidentEventKind
+from domain.events import EventPublisher, IncidentEventKind
 from domain.ids import new_id
-from domain.incident.model import Incident, TimelineEntry, TimelineKind
+from domain.incident.model import Incident, TimelineKind
+from domain.incident.recorder import Change, TimelineRecorder
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
 from domain.statuspage.changes import PublicChanges
@@ -40,7 +41,9 @@ class ComponentStatuses:
         self._changes = changes
         self._desk = desk
         self._incidents = incidents
-        self._incident_events = incident_events
+        self._recorder = TimelineRecorder(
+            incidents=incidents, publisher=incident_events, clock=clock
+        )
         self._clock = clock
 
     async def set(
@@ -92,12 +95,9 @@ class ComponentStatuses:
     async def _on_timeline(
         self, incident: Incident, changed: list[Component], actor: str, now: datetime
     ) -> None:
-        entry = TimelineEntry(
-            id=new_id(),
-            incident_id=incident.id,
-            at=now,
+        change = Change(
             kind=TimelineKind.COMPONENT_STATUS_CHANGED,
-            actor=actor,
+            event=IncidentEventKind.COMPONENT_STATUS_CHANGED,
             message="Status page: "
             + "; ".join(f"{c.name} {c.status.label.lower()}" for c in changed)
             + ".",
@@ -108,15 +108,4 @@ class ComponentStatuses:
                 ]
             },
         )
-        await self._incidents.add_timeline([entry])
-        await self._incident_events.publish(
-            [
-                IncidentEvent(
-                    kind=IncidentEventKind.COMPONENT_STATUS_CHANGED,
-                    incident_id=incident.id,
-                    service_id=incident.service_id,
-                    committed_at=now,
-                    incident=incident.to_document(),
-                )
-            ]
-        )
+        await self._recorder.record(incident, change, actor, at=now)

@@ -1,8 +1,10 @@
-"""Putting a change on an incident's timeline and announcing it to live subscribers."""
+"""Putting a change on an incident's timeline and announcing it to live subscribers: the one
+way every use case outside the incident desk records what it did to an incident."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from domain.clock import Clock
@@ -30,9 +32,12 @@ class TimelineRecorder:
         self._publisher = publisher
         self._clock = clock
 
-    async def record(self, incident: Incident, change: Change, actor: str) -> None:
-        """`incident` as it is after the change: subscribers see it without a read."""
-        now = self._clock.now()
+    async def record(
+        self, incident: Incident, change: Change, actor: str, at: datetime | None = None
+    ) -> None:
+        """`incident` as it is after the change: subscribers see it without a read. `at`
+        defaults to now; a use case that stamped its own record passes that time."""
+        now = at or self._clock.now()
         await self._incidents.add_timeline(
             [
                 TimelineEntry(
