@@ -19,12 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pymongo import DeleteOne
-from pymongo.errors import BulkWriteError
 
 from domain.store.database import Database
+from domain.store.duplicates import insert_unless_taken
 from domain.store.timestamps import from_ms, to_ms
-
-_DUPLICATE_KEY = 11000
 
 ORPHAN_GRACE = timedelta(seconds=60)
 """A claim younger than this may belong to an alert another batch is still storing."""
@@ -47,22 +45,14 @@ class OpenKeys:
 
     async def claim(self, claims: Sequence[Claim]) -> set[str]:
         """Claim keys for new firing alerts; return the keys another alert holds already."""
-        if not claims:
-            return set()
-        try:
-            await self._claims.insert_many(
-                [
-                    {"_id": c.key, "alert_id": c.alert_id, "claimed_ms": to_ms(c.claimed_at)}
-                    for c in claims
-                ],
-                ordered=False,
-            )
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(error.get("code") != _DUPLICATE_KEY for error in errors):
-                raise
-            return {claims[error["index"]].key for error in errors}
-        return set()
+        taken = await insert_unless_taken(
+            self._claims,
+            [
+                {"_id": c.key, "alert_id": c.alert_id, "claimed_ms": to_ms(c.claimed_at)}
+                for c in claims
+            ],
+        )
+        return {claims[index].key for index in taken}
 
     async def of_keys(self, keys: Iterable[str]) -> list[Claim]:
         cursor = self._claims.find({"_id": {"$in": list(set(keys))}})

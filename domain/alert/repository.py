@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from pymongo import UpdateMany, UpdateOne
-from pymongo.errors import BulkWriteError
 
 from domain.alert.model import Alert, AlertFilter, AlertStatus, closed_key, open_key
 from domain.alert.open_keys import Claim, OpenKeys
 from domain.store.database import Database
+from domain.store.duplicates import insert_unless_taken
 from domain.store.pagination import (
     Page,
     PageRequest,
@@ -18,8 +18,6 @@ from domain.store.pagination import (
     pages_per_owner,
 )
 from domain.store.timestamps import to_ms
-
-_DUPLICATE_KEY = 11000
 
 
 class AlertRepository:
@@ -42,12 +40,8 @@ class AlertRepository:
         )
         taken -= await self._adopt_unstored_claims([a for a in alerts if a.open_key in taken])
         stored = [a for a in alerts if a.open_key not in taken]
-        if stored:
-            try:
-                await self._alerts.insert_many([a.to_document() for a in stored], ordered=False)
-            except BulkWriteError as exc:
-                taken |= {stored[index].open_key for index in _duplicates(exc)}
-        return taken
+        duplicates = await insert_unless_taken(self._alerts, [a.to_document() for a in stored])
+        return taken | {stored[index].open_key for index in duplicates}
 
     async def _adopt_unstored_claims(self, alerts: list[Alert]) -> set[str]:
         """Give each alert whose key is claimed for an alert never stored the claimed id;
@@ -261,11 +255,3 @@ class AlertRepository:
     async def by_ids(self, alert_ids: Iterable[str]) -> dict[str, Alert]:
         cursor = self._alerts.find({"_id": {"$in": list(set(alert_ids))}})
         return {doc["_id"]: Alert.from_document(doc) async for doc in cursor}
-
-
-def _duplicates(exc: BulkWriteError) -> list[int]:
-    """Which inserts of a batch found their id stored already; any other error is raised."""
-    errors = exc.details.get("writeErrors", [])
-    if any(error.get("code") != _DUPLICATE_KEY for error in errors):
-        raise exc
-    return [int(error["index"]) for error in errors]

@@ -6,15 +6,14 @@ import contextlib
 from collections.abc import Iterable
 
 from pymongo import ReturnDocument
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
 from domain.errors import ConflictError
 from domain.escalation.model import EscalationPolicy, Position
 from domain.escalation.run import EscalationRun, FiredStep, RunState
 from domain.store.database import Database, Document
 from domain.store.documents import DocumentRepository
-
-_DUPLICATE_KEY = 11000
+from domain.store.duplicates import insert_unless_taken
 
 
 class PolicyRepository(DocumentRepository[EscalationPolicy]):
@@ -46,15 +45,8 @@ class RunRepository:
         """Insert runs whose (incident, generation) is not taken; return those inserted."""
         if not runs:
             return []
-        try:
-            await self._runs.insert_many([r.to_document() for r in runs], ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(e.get("code") != _DUPLICATE_KEY for e in errors):
-                raise
-            taken = {int(e["index"]) for e in errors}
-            return [run for index, run in enumerate(runs) if index not in taken]
-        return runs
+        taken = await insert_unless_taken(self._runs, [r.to_document() for r in runs])
+        return [run for index, run in enumerate(runs) if index not in taken]
 
     async def latest(self, incident_ids: Iterable[str]) -> dict[str, EscalationRun]:
         """Each incident's newest run (highest generation)."""
