@@ -28,6 +28,7 @@ from starlette.applications import Starlette
 from websockets.typing import Subprotocol
 
 from api.app import create_app
+from api.request_scope import current_request_id
 from domain.alert.model import Alert, AlertStatus, Severity
 from domain.ids import new_id
 from domain.store.database import Database, connect
@@ -57,14 +58,17 @@ def require_program(name: str) -> str:
 
 
 class CommandCounter(CommandListener):
-    """Counts store commands by name, to check that relations are batched."""
+    """Counts the store commands one request makes, by name, to check that relations are
+    batched. Commands are told apart by the request id in force when they start, so the
+    server's background work (loops, hubs, model reloads) is never counted."""
 
     def __init__(self) -> None:
         self.commands: list[str] = []
-        self.enabled = False
+        self.request_id: str | None = None
+        """The X-Request-ID of the request whose commands are counted."""
 
     def started(self, event: CommandStartedEvent) -> None:
-        if self.enabled:
+        if self.request_id is not None and current_request_id() == self.request_id:
             self.commands.append(event.command_name)
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
@@ -95,11 +99,18 @@ class GraphQLClient:
         self.token = token
 
     async def execute(
-        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
         """The whole response: `data` and, if any, `errors`."""
         bearer = token if token is not None else self.token
         headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+        if request_id is not None:
+            headers["X-Request-ID"] = request_id
         async with httpx.AsyncClient(timeout=30) as http:
             response = await http.post(
                 f"{self.server.url}/graphql",
@@ -111,10 +122,15 @@ class GraphQLClient:
         return body
 
     async def data(
-        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
         """`data` of a response that must have no errors."""
-        body = await self.execute(query, variables, token=token)
+        body = await self.execute(query, variables, token=token, request_id=request_id)
         assert not body.get("errors"), body["errors"]
         result: dict[str, Any] = body["data"]
         return result
@@ -141,7 +157,14 @@ async def live_server(
     counter = counter or CommandCounter()
     app = create_app(settings, command_listeners=[counter])
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio", lifespan="on"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        ws="websockets-sansio",
+        lifespan="on",
+        # As `vigil serve` does: a websocket left open cannot hold up the fixture's teardown.
+        timeout_graceful_shutdown=5,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

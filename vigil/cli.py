@@ -72,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+GRACEFUL_SHUTDOWN_SECONDS = 10
+"""How long a stopping server waits for open requests and websockets before closing them."""
+
+
 def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
     import uvicorn
 
@@ -91,6 +95,9 @@ def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
         log_level=settings.log_level.lower(),
         ws="websockets-sansio",
         ws_per_message_deflate=settings.ws_compression,
+        # Live subscriptions never end by themselves: without a bound, a stop would wait
+        # for every war-room dashboard to disconnect. Clients reconnect to another replica.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     return 0
 

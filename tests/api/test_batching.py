@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tests.api.queries import INGEST
 from tests.support import GraphQLClient, LiveServer, unique
 
@@ -22,17 +24,14 @@ async def count_commands(
     server: LiveServer, client: GraphQLClient, first: int, service_ids: list[str]
 ) -> tuple[int, int]:
     await client.data("{ me { name } }")  # warm the token cache
-    loops = server.app.state.runtime.loops
-    for loop in loops:
-        await loop.stop()  # their periodic queries are not this request's
     server.counter.commands.clear()
-    server.counter.enabled = True
+    server.counter.request_id = request_id = uuid.uuid4().hex
     try:
-        data = await client.data(LIST, {"first": first, "filter": {"serviceIds": service_ids}})
+        data = await client.data(
+            LIST, {"first": first, "filter": {"serviceIds": service_ids}}, request_id=request_id
+        )
     finally:
-        server.counter.enabled = False
-        for loop in loops:
-            await loop.start()
+        server.counter.request_id = None
     return len(server.counter.commands), len(data["incidents"]["edges"])
 
 
@@ -49,6 +48,7 @@ async def test_listing_50_incidents_with_relations_costs_a_bounded_number_of_com
     large, large_count = await count_commands(server, client, 50, ids)
 
     assert (small_count, large_count) == (5, 50)
-    # incidents + services + alerts + timeline + notifications + alert services (cached)
-    assert large <= 6, server.counter.commands
+    # incidents + services + alerts + timeline + notifications + alert services (cached);
+    # at least four of them, or the counter is not seeing the request's commands
+    assert 4 <= large <= 6, server.counter.commands
     assert large == small
