@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
+from functools import partial
 
 from pymongo.errors import ConnectionFailure
 
-from domain.auth import Principal
+from domain.auth import Principal, PrincipalKind
 from domain.errors import StoreUnavailableError, UnauthenticatedError
 from domain.secrets import hash_secret
 from domain.user.service import UserDirectory
 
 CACHE_SECONDS = 10.0
+"""Integration keys: ingest bursts must not re-read their key for every batch."""
+USER_CACHE_SECONDS = 2.0
+"""Users: a changed team role or global role applies to their requests within this long."""
+RECHECK_SECONDS = 1.0
+"""How old a principal a live subscription may act on: revoked tokens and team roles
+stop its events within this long."""
 _CACHE_LIMIT = 10_000
 
 
@@ -34,14 +42,35 @@ class Authenticator:
         self._users = users
         self._monotonic = monotonic
         self._cache: dict[str, tuple[Principal, float]] = {}
+        """Principals by secret hash, with when they were loaded."""
+        self._loading: dict[str, asyncio.Future[Principal]] = {}
+        """Loads in flight: every live subscriber of one token re-checks it in the same
+        instant when its entry expires, and they share one load instead of each reading."""
 
-    async def from_header(self, header: str | None) -> Principal:
+    async def from_header(
+        self, header: str | None, *, max_age_s: float = CACHE_SECONDS
+    ) -> Principal:
         secret = bearer_secret(header)
         key = hash_secret(secret)
         now = self._monotonic()
         cached = self._cache.get(key)
-        if cached is not None and cached[1] > now:
+        if cached is not None and now - cached[1] < _max_age(cached[0], max_age_s):
             return cached[0]
+        loading = self._loading.get(key)
+        if loading is None:
+            loading = asyncio.ensure_future(self._load(key, secret))
+            self._loading[key] = loading
+            loading.add_done_callback(partial(self._loaded, key))
+        # Shielded: one caller giving up (a closed websocket) must not cancel the others' load.
+        return await asyncio.shield(loading)
+
+    def _loaded(self, key: str, load: asyncio.Future[Principal]) -> None:
+        self._loading.pop(key, None)
+        if not load.cancelled():
+            load.exception()  # retrieved: every waiter may have left before it failed
+
+    async def _load(self, key: str, secret: str) -> Principal:
+        started = self._monotonic()
         try:
             principal = await self._users.authenticate(secret)
         except ConnectionFailure as exc:
@@ -52,5 +81,11 @@ class Authenticator:
             ) from exc
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
-        self._cache[key] = (principal, now + CACHE_SECONDS)
+        self._cache[key] = (principal, started)
         return principal
+
+
+def _max_age(principal: Principal, asked_s: float) -> float:
+    if principal.kind is PrincipalKind.USER:
+        return min(asked_s, USER_CACHE_SECONDS)
+    return asked_s

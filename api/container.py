@@ -46,6 +46,9 @@ from domain.statuspage.assembly import build_status_pages
 from domain.statuspage.service import StatusPages
 from domain.store.database import Database
 from domain.store.documents import DocumentRepository
+from domain.team.ownership import ServiceOwners
+from domain.team.repository import TeamRepository
+from domain.team.service import TeamDirectory
 from domain.user.repository import UserRepository
 from domain.user.service import UserDirectory
 from notifications.assembly import Notifications, build_notifications
@@ -59,6 +62,9 @@ class Container:
     services: ServiceCatalog
     integration_keys: IntegrationKeys
     users: UserDirectory
+    teams: TeamDirectory
+    owners: ServiceOwners
+    """Which team owns each service: the scope of incidents, alerts and integration keys."""
     incidents: IncidentDesk
     ingest: AlertIngestor
     silences: Silences
@@ -103,15 +109,28 @@ def build_container(
 ) -> Container:
     audit_repository = AuditRepository(db)
     audit = AuditTrail(repository=audit_repository, clock=clock, request_id=current_request_id)
+    service_repository = ServiceRepository(db)
+    owners = ServiceOwners(service_repository)
+    user_repository = UserRepository(db)
+    team_repository = TeamRepository(db)
+    teams = TeamDirectory(
+        repository=team_repository, users=user_repository, audit=audit, clock=clock
+    )
     # Every use case announces through this publisher, so escalation starts and stops
     # with the incidents' events and the ingest path stays as it is.
-    escalation = build_escalation(db, publisher=publisher, audit=audit, clock=clock)
+    escalation = build_escalation(
+        db, publisher=publisher, teams=teams, owners=owners, audit=audit, clock=clock
+    )
     publisher = escalation.publisher
     alerts = AlertRepository(db)
     incidents = IncidentRepository(db)
     key_repository = IntegrationKeyRepository(db)
-    services = ServiceCatalog(repository=ServiceRepository(db), audit=audit, clock=clock)
-    desk = IncidentDesk(incidents=incidents, alerts=alerts, publisher=publisher, clock=clock)
+    services = ServiceCatalog(
+        repository=service_repository, owners=owners, teams=teams, audit=audit, clock=clock
+    )
+    desk = IncidentDesk(
+        incidents=incidents, alerts=alerts, owners=owners, publisher=publisher, clock=clock
+    )
     silence_repository = DocumentRepository(db, "silences", Silence.from_document, noun="silence")
     window_repository = DocumentRepository(
         db, "maintenance_windows", MaintenanceWindow.from_document, noun="maintenance window"
@@ -134,7 +153,6 @@ def build_container(
         clock=clock,
         claim=StoreLease(db, clock) if replicated else None,
     )
-    user_repository = UserRepository(db)
     schedule_repository = ScheduleRepository(db)
     notification_config = notification_config or NotificationConfig()
     notifications = build_notifications(
@@ -145,6 +163,7 @@ def build_container(
         db,
         desk=desk,
         services=services,
+        owners=owners,
         contacts=notifications.contacts,
         notifier=notifications.stakeholder_updates,
         publisher=publisher,
@@ -168,6 +187,7 @@ def build_container(
     postmortems = build_postmortems(
         db,
         incidents=incidents,
+        desk=desk,
         alerts=alerts,
         users=user_repository,
         publisher=publisher,
@@ -177,17 +197,24 @@ def build_container(
     return Container(
         services=services,
         integration_keys=IntegrationKeys(
-            repository=key_repository, services=services, audit=audit, clock=clock
+            repository=key_repository, services=services, owners=owners, audit=audit, clock=clock
         ),
         users=UserDirectory(
-            users=UserRepository(db), integration_keys=key_repository, audit=audit, clock=clock
+            users=user_repository,
+            integration_keys=key_repository,
+            teams=team_repository,
+            audit=audit,
+            clock=clock,
         ),
+        teams=teams,
+        owners=owners,
         incidents=desk,
         ingest=ingest,
         silences=Silences(repository=silence_repository, noise=noise, audit=audit, clock=clock),
         maintenance=MaintenanceWindows(
             repository=window_repository,
             services=services,
+            owners=owners,
             noise=noise,
             audit=audit,
             clock=clock,
@@ -196,12 +223,17 @@ def build_container(
         heartbeats=Heartbeats(
             repository=HeartbeatRepository(db),
             services=services,
+            owners=owners,
             ingest=ingest,
             audit=audit,
             clock=clock,
         ),
         schedules=Schedules(
-            repository=schedule_repository, users=user_repository, audit=audit, clock=clock
+            repository=schedule_repository,
+            users=user_repository,
+            teams=teams,
+            audit=audit,
+            clock=clock,
         ),
         calendar_feeds=CalendarFeeds(
             repository=CalendarFeedRepository(db),
@@ -213,7 +245,7 @@ def build_container(
         notifications=notifications,
         postmortems=postmortems,
         stakeholders=stakeholders,
-        response=build_response(db, publisher=publisher, audit=audit, clock=clock),
+        response=build_response(db, desk=desk, publisher=publisher, audit=audit, clock=clock),
         escalation=escalation,
         correlation=build_correlation(
             db,
@@ -223,6 +255,7 @@ def build_container(
             defaults=correlation_defaults,
             retrain_every=correlation_retrain_every,
             audit=audit,
+            owners=owners,
         ),
         hub=hub,
         status_pages=status_pages,
@@ -234,8 +267,11 @@ def build_container(
             alerts=alerts,
             pages=escalation.pages,
             services=ServiceRepository(db),
+            owners=owners,
             users=user_repository,
         ),
-        context=build_context(db, services=services, clock=clock, postmortems=postmortems.index),
+        context=build_context(
+            db, services=services, owners=owners, clock=clock, postmortems=postmortems.index
+        ),
         audit_log=AuditLog(repository=audit_repository),
     )

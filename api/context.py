@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.auth import Authenticator
+from api.auth import RECHECK_SECONDS, Authenticator
 from api.container import Container
 from api.schema.loaders import Loaders
 from domain.auth import Principal
@@ -21,6 +21,7 @@ class Context:
         self.container = container
         self.authenticator = authenticator
         self._principal: Principal | None = None
+        self._credentials: str | None = None
         self._auth_error: VigilError | None = None
         # Set by the websocket handler from the connection_init payload.
         self.connection_params: dict[str, Any] | None = None
@@ -34,17 +35,32 @@ class Context:
 
     @property
     def audience(self) -> str:
-        """Callers who are shown the same data: today every reader sees every incident, so
-        the kind of caller and its role. Subscribers of one audience share the execution of
-        each live event (api/schema/shared_execution.py). Anonymous callers (public status
-        page readers) are one audience of their own."""
+        """Callers who are shown the same data: the kind of caller, its global role and its
+        team roles. Subscribers of one audience share the execution of each live event
+        (api/schema/shared_execution.py). Anonymous callers (public status page readers)
+        are one audience of their own."""
         if self._principal is None:
             return "anonymous"
         principal = self._principal
-        return f"{principal.kind}:{principal.role}"
+        teams = ",".join(f"{slug}={role}" for slug, role in sorted(principal.team_roles))
+        return f"{principal.kind}:{principal.role}:{teams}"
 
-    def authenticate(self, principal: Principal) -> None:
-        self._principal, self._auth_error = principal, None
+    def authenticate(self, principal: Principal, credentials: str | None) -> None:
+        """`credentials` (the Authorization header) let live operations check again later."""
+        self._principal, self._credentials, self._auth_error = principal, credentials, None
+
+    async def recheck(self) -> Principal:
+        """The caller as it is now (at most RECHECK_SECONDS old): a live operation asks
+        before each event, so a revoked token or team role stops what it may see.
+        Raises UNAUTHENTICATED once the token is revoked."""
+        principal = self.principal
+        if self._credentials is None:
+            return principal
+        fresh = await self.authenticator.from_header(self._credentials, max_age_s=RECHECK_SECONDS)
+        if fresh != principal:
+            self._principal = fresh
+            self.refresh_loaders()
+        return fresh
 
     def reject(self, error: VigilError) -> None:
         """Remember why credentials failed; raised when a resolver asks who is calling."""

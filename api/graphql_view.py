@@ -59,10 +59,9 @@ class VigilGraphQL(GraphQL[Context, None]):
         context = Context(container=container, authenticator=authenticator)
         if isinstance(request, Request):
             # Websockets authenticate later, in connection_init (on_ws_connect).
+            header = request.headers.get("authorization")
             try:
-                context.authenticate(
-                    await authenticator.from_header(request.headers.get("authorization"))
-                )
+                context.authenticate(await authenticator.from_header(header), header)
             except VigilError as exc:
                 context.reject(exc)
         return context
@@ -89,10 +88,9 @@ class VigilGraphQL(GraphQL[Context, None]):
             # Anonymous: only public fields (the status page subscription) will answer;
             # every other resolver asks for the principal and raises UNAUTHENTICATED.
             return None
+        credentials = header if isinstance(header, str) else None
         try:
-            context.authenticate(
-                await context.authenticator.from_header(header if isinstance(header, str) else None)
-            )
+            context.authenticate(await context.authenticator.from_header(credentials), credentials)
         except VigilError as exc:
             raise ConnectionRejectionError(_rejection(exc)) from exc
         return None

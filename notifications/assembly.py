@@ -14,6 +14,7 @@ from domain.incident.service import IncidentDesk
 from domain.stakeholder.repository import SubscriptionRepository
 from domain.statuspage.repository import StatusPageRepository
 from domain.store.database import Database
+from domain.team.repository import TeamRepository
 from domain.user.repository import UserRepository
 from notifications.ack_links import AckLinks
 from notifications.center import NotificationCenter
@@ -87,6 +88,7 @@ def build_notifications(
         links=links,
         desk=desk,
         users=users,
+        teams=TeamRepository(db),
         clock=clock,
     )
     return Notifications(

@@ -3,7 +3,7 @@ acknowledge through a link."""
 
 from __future__ import annotations
 
-from domain.auth import Action, Principal, PrincipalKind
+from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.contact.service import ContactBook
 from domain.errors import NotFoundError
@@ -11,6 +11,8 @@ from domain.ids import new_id
 from domain.incident.model import Incident
 from domain.incident.service import IncidentDesk
 from domain.store.timestamps import to_ms
+from domain.team.principals import user_principal
+from domain.team.repository import TeamRepository
 from domain.user.repository import UserRepository
 from notifications.ack_links import AckGrant, AckLinks
 from notifications.delivery import DeliveryWorker
@@ -36,8 +38,10 @@ class NotificationCenter:
         links: AckLinks,
         desk: IncidentDesk,
         users: UserRepository,
+        teams: TeamRepository,
         clock: Clock,
     ) -> None:
+        self._teams = teams
         self._worker = worker
         self._outbox = outbox
         self._contacts = contacts
@@ -101,4 +105,4 @@ class NotificationCenter:
                 "The user this link was sent to no longer exists.",
                 suggestion="Acknowledge the incident in Vigil.",
             )
-        return Principal(PrincipalKind.USER, user.id, user.name, role=user.role)
+        return await user_principal(user, self._teams)

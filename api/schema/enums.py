@@ -9,7 +9,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.alert.model import AlertStatus, Severity
-from domain.auth.principal import Role
+from domain.auth.principal import Role, TeamRole
 from domain.errors import ErrorCode
 from domain.events import IncidentEventKind
 from domain.incident.model import IncidentStatus, TimelineKind
@@ -24,6 +24,7 @@ for _enum in (
     TimelineKind,
     IncidentEventKind,
     Role,
+    TeamRole,
     SuppressionKind,
     Priority,
 ):
@@ -43,5 +44,6 @@ __all__ = [
     "Role",
     "Severity",
     "SuppressionKind",
+    "TeamRole",
     "TimelineKind",
 ]

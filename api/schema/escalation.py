@@ -44,6 +44,10 @@ class EscalationPolicy:
     steps: list[EscalationStep]
     repeats: int = strawberry.field(description="How many times the steps run again: 0 = once.")
     created_at: datetime
+    team: str | None = strawberry.field(
+        description="The slug of the owning team: its managers configure the policy, its "
+        "members read it. No team: governed by global roles."
+    )
 
     @classmethod
     def from_domain(cls, policy: model.EscalationPolicy) -> EscalationPolicy:
@@ -62,6 +66,7 @@ class EscalationPolicy:
             ],
             repeats=policy.plan.repeats,
             created_at=policy.created_at,
+            team=policy.team,
         )
 
 
@@ -91,6 +96,15 @@ class EscalationPolicyInput:
     description: str = ""
     steps: list[EscalationStepInput]
     repeats: int = 0
+    team: str | None = strawberry.field(
+        default=None,
+        description="On create: the owning team. On update: the team to move the policy to "
+        "(left out: it stays). Needs the manager role in each team concerned.",
+    )
+    clear_team: bool = strawberry.field(
+        default=False,
+        description="On update: give the policy to no team (global roles then govern it).",
+    )
 
     def to_draft(self) -> model.PolicyDraft:
         steps = []
@@ -103,6 +117,8 @@ class EscalationPolicyInput:
             name=self.name,
             description=self.description,
             plan=model.Plan(steps=tuple(steps), repeats=self.repeats),
+            team=self.team,
+            clear_team=self.clear_team,
         )
 
 

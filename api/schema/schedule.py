@@ -152,6 +152,10 @@ class Schedule:
     name: str
     layers: list[Layer] = strawberry.field(description="Lowest first.")
     overrides: list[ScheduleOverride] = strawberry.field(description="Applied in this order.")
+    team: str | None = strawberry.field(
+        description="The slug of the owning team: its managers configure the schedule, its "
+        "responders override it, its members read it. No team: governed by global roles."
+    )
     domain: strawberry.Private[model.Schedule]
 
     @classmethod
@@ -161,6 +165,7 @@ class Schedule:
             name=schedule.name,
             layers=[Layer.from_domain(i, layer) for i, layer in enumerate(schedule.layers)],
             overrides=[ScheduleOverride.from_domain(schedule.id, o) for o in schedule.overrides],
+            team=schedule.team,
             domain=schedule,
         )
 
@@ -256,9 +261,12 @@ def _layers(inputs: Sequence[LayerInput]) -> tuple[model.Layer, ...]:
 class CreateScheduleInput:
     name: str
     layers: list[LayerInput] = strawberry.field(description="Lowest first; at least one.")
+    team: str | None = strawberry.field(
+        default=None, description="The owning team's slug; needs the manager role in it."
+    )
 
     def to_domain(self) -> ScheduleDraft:
-        return ScheduleDraft(name=self.name, layers=_layers(self.layers))
+        return ScheduleDraft(name=self.name, layers=_layers(self.layers), team=self.team)
 
 
 @strawberry.input(description="Fields left out stay as they are.")
@@ -267,10 +275,20 @@ class UpdateScheduleInput:
     layers: list[LayerInput] | None = strawberry.field(
         default=None, description="Replaces every layer (to reorder them)."
     )
+    team: str | None = strawberry.field(
+        default=None,
+        description="Move the schedule to this team: needs the manager role in both teams.",
+    )
+    clear_team: bool = strawberry.field(
+        default=False, description="Give the schedule to no team (global roles then govern it)."
+    )
 
     def to_domain(self) -> ScheduleChanges:
         return ScheduleChanges(
-            name=self.name, layers=None if self.layers is None else _layers(self.layers)
+            name=self.name,
+            layers=None if self.layers is None else _layers(self.layers),
+            team=self.team,
+            clear_team=self.clear_team,
         )
 
 
@@ -395,7 +413,10 @@ class ScheduleMutation:
         )
         return Schedule.from_domain(updated)
 
-    @strawberry.mutation(description="Responders and admins may override.")
+    @strawberry.mutation(
+        description="Responders of the schedule's team (global responders when no team owns "
+        "it) and admins may override."
+    )
     async def create_override(
         self, info: strawberry.Info, schedule_id: strawberry.ID, input: OverrideInput
     ) -> ScheduleOverride:

@@ -25,6 +25,7 @@ from api.schema.enums import ErrorCode
 from api.schema.errors import ErrorPresentation, log_unexpected
 from api.schema.escalation import EscalationMutation, EscalationQuery
 from api.schema.heartbeat import HeartbeatMutation, HeartbeatQuery
+from api.schema.integration import IntegrationKeyMutation, IntegrationKeyQuery
 from api.schema.limits import OperationLimits
 from api.schema.mutation import Mutation
 from api.schema.noise import NoiseMutation, NoiseQuery
@@ -37,6 +38,7 @@ from api.schema.shared_execution import SharedEventExecutor
 from api.schema.stakeholder import StakeholderMutation, StakeholderQuery
 from api.schema.statuspage import StatusPageMutation, StatusPageQuery, StatusPageSubscription
 from api.schema.subscription import Subscription
+from api.schema.team import TeamMutation, TeamQuery
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -78,6 +80,8 @@ schema = VigilSchema(
             ResponseQuery,
             StatusPageQuery,
             AuditQuery,
+            TeamQuery,
+            IntegrationKeyQuery,
         ),
     ),
     mutation=merge_types(
@@ -96,6 +100,8 @@ schema = VigilSchema(
             PostmortemMutation,
             ResponseMutation,
             StatusPageMutation,
+            TeamMutation,
+            IntegrationKeyMutation,
         ),
     ),
     subscription=merge_types("Subscription", (Subscription, StatusPageSubscription)),

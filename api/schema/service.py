@@ -52,7 +52,8 @@ class Service:
     )
     team: str | None = strawberry.field(
         default=None,
-        description="Team slug, used to group analytics (team ownership comes with issue 7).",
+        description="The slug of the owning team; its members' team roles govern the service, "
+        "its incidents, alerts and integration keys. No team: governed by global roles.",
     )
     runbooks: list[Runbook] = strawberry.field(
         default_factory=list, description="Shown to responders in `Incident.context`."
@@ -103,7 +104,7 @@ class CreateServiceInput:
     depends_on: list[str] = strawberry.field(default_factory=list)
     escalation_policy_id: strawberry.ID | None = None
     team: str | None = strawberry.field(
-        default=None, description="A team slug, for analytics grouping."
+        default=None, description="The owning team's slug; needs the manager role in it."
     )
     runbooks: list[RunbookInput] = strawberry.field(
         default_factory=list, description="At most 20 http(s) links."

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
 
 import strawberry
 
+from api.context import Context
 from api.schema.access import context_of
 from api.schema.enums import IncidentEventKind
 from api.schema.incident import Incident
 from api.schema.live_delivery import LiveSender, current_operation
 from api.schema.shared_execution import IdentityMemo
 from domain.auth import Action
+from domain.errors import ForbiddenError
 from domain.events import IncidentEvent as DomainEvent
 from domain.incident.model import Incident as DomainIncident
 
@@ -56,6 +58,23 @@ class IncidentEventFilter:
         )
 
 
+async def _readable(
+    context: Context, events: AsyncIterator[DomainEvent], *, or_stop: bool = False
+) -> AsyncIterator[DomainEvent]:
+    """The events the caller may read, checked again for each event so that a revoked
+    token ends the stream and a revoked team role stops that team's events (`or_stop`:
+    ends the stream with FORBIDDEN instead, for a subscription to one incident)."""
+    async for event in events:
+        principal = await context.recheck()
+        if await context.container.owners.can(principal, Action.READ, event.service_id):
+            yield event
+        elif or_stop:
+            raise ForbiddenError(
+                "You may no longer read this incident, so its subscription has ended.",
+                suggestion="Ask a manager of the team that owns its service for a role.",
+            )
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="Every change to incidents that match the filter.")
@@ -66,14 +85,15 @@ class Subscription:
         context.principal.require(Action.READ)
         wanted = filter or IncidentEventFilter()
         async with context.container.hub.subscribe(wanted.accepts) as subscriber:
+            events = _readable(context, subscriber.events())
             live = current_operation.get()
             if live is None:
-                async for event in subscriber.events():
+                async for event in events:
                     context.refresh_loaders()
                     yield _event_value(event)
             else:
                 sender = LiveSender(live, info.schema._schema, context)
-                await sender.send_each(subscriber.events(), _event_value, context.refresh_loaders)
+                await sender.send_each(events, _event_value, context.refresh_loaders)
 
     @strawberry.subscription(description="The incident, after each change to it.")
     async def incident(
@@ -84,13 +104,12 @@ class Subscription:
         async with context.container.hub.subscribe(
             lambda event: event.incident_id == id
         ) as subscriber:
+            events = _readable(context, subscriber.events(), or_stop=True)
             live = current_operation.get()
             if live is None:
-                async for event in subscriber.events():
+                async for event in events:
                     context.refresh_loaders()
                     yield _incident_value(event)
             else:
                 sender = LiveSender(live, info.schema._schema, context)
-                await sender.send_each(
-                    subscriber.events(), _incident_value, context.refresh_loaders
-                )
+                await sender.send_each(events, _incident_value, context.refresh_loaders)

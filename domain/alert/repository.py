@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
 from pymongo import UpdateMany, UpdateOne
@@ -11,12 +11,14 @@ from domain.alert.model import Alert, AlertFilter, AlertStatus, closed_key, open
 from domain.alert.open_keys import Claim, OpenKeys
 from domain.store.database import Database
 from domain.store.duplicates import insert_unless_taken
+from domain.store.multi_write import Write, update_many
 from domain.store.pagination import (
     Page,
     PageRequest,
     newest_first,
     pages_per_owner,
 )
+from domain.store.scope import within_services
 from domain.store.timestamps import to_ms
 
 
@@ -99,23 +101,20 @@ class AlertRepository:
             await self._alerts.drop_index(name)
         return len(claims) - len(taken)
 
-    async def record_repeats(self, repeats: dict[str, int], seen_at: datetime) -> None:
-        """Count repeated sends: alert id -> times seen again in this batch."""
+    def repeat_writes(self, repeats: dict[str, int], seen_at: datetime) -> list[Write]:
+        """Writes counting repeated sends: alert id -> times seen again in this batch."""
         by_times: dict[int, list[str]] = {}
         for alert_id, times in repeats.items():
             by_times.setdefault(times, []).append(alert_id)
-        if by_times:
-            # One update per distinct repeat count, not per alert: usually a single one.
-            await self._alerts.bulk_write(
-                [
-                    UpdateMany(
-                        {"_id": {"$in": alert_ids}},
-                        {"$inc": {"count": times}, "$max": {"last_seen_ms": to_ms(seen_at)}},
-                    )
-                    for times, alert_ids in by_times.items()
-                ],
-                ordered=False,
+        # One update per distinct repeat count, not per alert: usually a single one.
+        return [
+            update_many(
+                self._alerts,
+                {"_id": {"$in": alert_ids}},
+                {"$inc": {"count": times}, "$max": {"last_seen_ms": to_ms(seen_at)}},
             )
+            for times, alert_ids in by_times.items()
+        ]
 
     async def link(self, incident_of: dict[str, list[str]]) -> None:
         """Attach alerts to incidents: incident id -> alert ids."""
@@ -193,9 +192,12 @@ class AlertRepository:
         ).limit(limit)
         return [Alert.from_document(doc) async for doc in cursor]
 
-    async def page(self, where: AlertFilter, page: PageRequest) -> Page[Alert]:
-        """Newest received first."""
-        return await newest_first(self._alerts, where.to_query(), page, Alert.from_document)
+    async def page(
+        self, where: AlertFilter, page: PageRequest, services: Collection[str] | None = None
+    ) -> Page[Alert]:
+        """Newest received first, of `services` only when given (the caller's readable ones)."""
+        query = within_services(where.to_query(), services)
+        return await newest_first(self._alerts, query, page, Alert.from_document)
 
     async def pages_by_incident(
         self, incident_ids: list[str], page: PageRequest
@@ -223,14 +225,18 @@ class AlertRepository:
         )
         return [Alert.from_document(doc) async for doc in cursor]
 
-    async def received_between(self, start: datetime, end: datetime) -> list[Alert]:
+    async def received_between(
+        self, start: datetime, end: datetime, services: Collection[str] | None = None
+    ) -> list[Alert]:
         """Alerts first received in [start, end), for reports: without their description,
-        details, links and correlation, which reports never read and which weigh most."""
+        details, links and correlation, which reports never read and which weigh most.
+        Of `services` only when given."""
         # The embedded store compares dates to the whole second: ask a second wider,
         # then cut exactly here.
         second = timedelta(seconds=1)
+        received = {"received_at": {"$gte": start - second, "$lt": end + second}}
         cursor = self._alerts.find(
-            {"received_at": {"$gte": start - second, "$lt": end + second}},
+            within_services(received, services),
             {"description": 0, "details_json": 0, "links": 0, "correlation": 0},
         )
         found = [Alert.from_document(doc) async for doc in cursor]

@@ -12,10 +12,13 @@ from domain.auth import Action, Principal
 from domain.escalation.page_log import PageLog
 from domain.incident.repository import IncidentRepository
 from domain.service.repository import ServiceRepository
+from domain.team.ownership import ServiceOwners
 from domain.user.repository import UserRepository
 
 
 class Analytics:
+    """Figures count only the services the caller may read (all of them for admins)."""
+
     def __init__(
         self,
         *,
@@ -23,23 +26,28 @@ class Analytics:
         alerts: AlertRepository,
         pages: PageLog,
         services: ServiceRepository,
+        owners: ServiceOwners,
         users: UserRepository,
     ) -> None:
         self._incidents = incidents
         self._alerts = alerts
         self._pages = pages
         self._services = services
+        self._owners = owners
         self._users = users
 
     async def report(
         self, principal: Principal, period: ReportPeriod, grouping: Grouping
     ) -> Report:
         principal.require(Action.READ)
+        readable = await self._owners.readable(principal)
         incidents, alerts, pages = await asyncio.gather(
-            self._incidents.created_between(period.start, period.end),
-            self._alerts.received_between(period.start, period.end),
+            self._incidents.created_between(period.start, period.end, readable),
+            self._alerts.received_between(period.start, period.end, readable),
             self._pages.requested_between(period.start, period.end),
         )
+        if readable is not None:
+            pages = [page for page in pages if page.service_id in readable]
         services, users = await asyncio.gather(
             self._services.by_ids(
                 {i.service_id for i in incidents} | {a.service_id for a in alerts}

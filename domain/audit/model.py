@@ -27,6 +27,8 @@ class AuditResource(StrEnum):
     SERVICE = "service"
     INTEGRATION_KEY = "integration_key"
     USER = "user"
+    TEAM = "team"
+    TEAM_MEMBER = "team_member"
     API_TOKEN = "api_token"
     SCHEDULE = "schedule"
     ESCALATION_POLICY = "escalation_policy"

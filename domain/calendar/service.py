@@ -1,9 +1,10 @@
 """Use cases for calendar feeds: issue a secret URL, revoke it, serve the feed behind it.
 
 The secret is the credential, as calendar apps cannot send a token: whoever holds
-the URL reads the shifts it covers, and nothing else. Anyone who may read
-schedules may subscribe to one; a user's own feed is theirs (admins may make one
-for anybody). The creator or an admin revokes a feed.
+the URL reads the shifts it covers, and nothing else. Anyone who may read a
+schedule (a member of its team, or anyone when no team owns it) may subscribe to it;
+a user's own feed is theirs (admins may make one for anybody). The creator or an admin
+revokes a feed.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class CalendarFeeds:
             )
         if schedule_id is not None:
             scope, target = FeedScope.SCHEDULE, schedule_id
-            await self._schedules.get(schedule_id)
+            principal.require(Action.READ, (await self._schedules.get(schedule_id)).team)
         else:
             assert user_id is not None
             scope, target = FeedScope.USER, user_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -13,14 +14,21 @@ from domain.errors import BatchTooLargeError, ValidationError
 from domain.ids import new_id
 from domain.service.model import Service
 from domain.service.service import ServiceCatalog
+from domain.team.ownership import ServiceOwners
 
 
 class ChangeEvents:
     def __init__(
-        self, *, repository: ChangeEventRepository, services: ServiceCatalog, clock: Clock
+        self,
+        *,
+        repository: ChangeEventRepository,
+        services: ServiceCatalog,
+        owners: ServiceOwners,
+        clock: Clock,
     ) -> None:
         self._repository = repository
         self._services = services
+        self._owners = owners
         self._clock = clock
 
     async def record(
@@ -47,6 +55,8 @@ class ChangeEvents:
             except ValidationError as exc:
                 raise exc.located(f"input[{index}]") from exc
         targets = await self._targets(principal, drafts)
+        for service_id in {service.id for service in targets}:
+            await self._owners.require(principal, Action.INGEST, service_id)
         changes = [
             ChangeEvent(
                 id=new_id(),
@@ -85,9 +95,16 @@ class ChangeEvents:
     ) -> list[ChangeEvent]:
         """Changes of one service with an event time in [since, until], newest first."""
         principal.require(Action.READ)
+        await self._owners.require(principal, Action.READ, service_id)
         window = ChangeWindow((service_id,), since, until or self._clock.now(), limit)
         return await self._repository.within(window)
 
     async def within(self, principal: Principal, window: ChangeWindow) -> list[ChangeEvent]:
+        """Only the changes of the window's services that `principal` may read."""
         principal.require(Action.READ)
+        readable = await self._owners.readable(principal)
+        if readable is not None:
+            window = dataclasses.replace(
+                window, service_ids=tuple(i for i in window.service_ids if i in readable)
+            )
         return await self._repository.within(window)

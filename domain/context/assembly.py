@@ -15,6 +15,7 @@ from domain.incident.repository import IncidentRepository
 from domain.service.repository import ServiceRepository
 from domain.service.service import ServiceCatalog
 from domain.store.database import Database
+from domain.team.ownership import ServiceOwners
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,19 +28,22 @@ def build_context(
     db: Database,
     *,
     services: ServiceCatalog,
+    owners: ServiceOwners,
     clock: Clock,
     postmortems: PostmortemIndex | None = None,
 ) -> Context:
-    """`postmortems`: where similar incidents' postmortem links come from; None: no links."""
+    """`postmortems`: where similar incidents' postmortem links come from; None: no links.
+    `owners` scopes everything to the services the caller may read."""
     incidents = IncidentRepository(db)
     alerts = AlertRepository(db)
     changes = ChangeEventRepository(db)
     return Context(
-        changes=ChangeEvents(repository=changes, services=services, clock=clock),
+        changes=ChangeEvents(repository=changes, services=services, owners=owners, clock=clock),
         incidents=ResponderContext(
             incidents=incidents,
             alerts=alerts,
             services=ServiceRepository(db),
+            owners=owners,
             changes=changes,
             similar=SimilarIncidents(incidents=incidents, alerts=alerts, clock=clock),
             postmortems=postmortems,

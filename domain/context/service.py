@@ -21,6 +21,7 @@ from domain.errors import NotFoundError
 from domain.incident.model import Incident
 from domain.incident.repository import IncidentRepository
 from domain.service.repository import ServiceRepository
+from domain.team.ownership import ServiceOwners
 
 
 class ResponderContext:
@@ -30,6 +31,7 @@ class ResponderContext:
         incidents: IncidentRepository,
         alerts: AlertRepository,
         services: ServiceRepository,
+        owners: ServiceOwners,
         changes: ChangeEventRepository,
         similar: SimilarIncidents,
         postmortems: PostmortemIndex | None = None,
@@ -37,6 +39,7 @@ class ResponderContext:
         self._incidents = incidents
         self._alerts = alerts
         self._services = services
+        self._owners = owners
         self._changes = changes
         self._similar = similar
         self._postmortems = postmortems
@@ -48,6 +51,10 @@ class ResponderContext:
         incident = (await self._incidents.by_ids([incident_id])).get(incident_id)
         if incident is None:
             raise NotFoundError(f"No incident with id '{incident_id}'.")
+        await self._owners.require(principal, Action.READ, incident.service_id)
+        # Similar incidents and changes of dependencies are shown only from the services
+        # the caller may read.
+        readable = await self._owners.readable(principal)
         service = (await self._services.by_ids([incident.service_id])).get(incident.service_id)
         if service is None:
             raise NotFoundError(f"The service of incident '{incident_id}' no longer exists.")
@@ -55,7 +62,10 @@ class ResponderContext:
             await self._alerts.of_incident(incident_id), key=lambda alert: alert.occurred_at
         )
         similar = await self._similar.like(
-            incident, [(alert.summary, alert.labels) for alert in alerts], request.similar
+            incident,
+            [(alert.summary, alert.labels) for alert in alerts],
+            request.similar,
+            readable,
         )
         postmortems = (
             await self._postmortems.for_incidents([found.id for found, _ in similar])
@@ -63,9 +73,10 @@ class ResponderContext:
             else {}
         )
         dependencies = await self._services.by_names(service.depends_on)
+        changed = [service.id, *(dependency.id for dependency in dependencies.values())]
         changes = await self._changes.within(
             ChangeWindow(
-                (service.id, *(dependency.id for dependency in dependencies.values())),
+                tuple(i for i in changed if readable is None or i in readable),
                 incident.first_event_at - request.change_window,
                 max(incident.last_event_at, incident.first_event_at),
                 MAX_CHANGES,

@@ -11,6 +11,7 @@ none: one small query), reads only their alerts, and refits.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -59,15 +60,24 @@ class SimilarIncidents:
         self._lock = asyncio.Lock()
 
     async def like(
-        self, incident: Incident, alerts: list[tuple[str, dict[str, str]]], k: int
+        self,
+        incident: Incident,
+        alerts: list[tuple[str, dict[str, str]]],
+        k: int,
+        services: Collection[str] | None = None,
     ) -> list[tuple[Incident, float]]:
         """Up to `k` past incidents like `incident` (whose alerts' summary and labels are
-        given), most similar first, with their similarity."""
+        given), most similar first, with their similarity; of `services` only when given
+        (the caller's readable ones)."""
         if k == 0:
             return []
         fitted = await self._current()
         profile = IncidentProfile.of(incident.id, incident.service_id, alerts)
-        ranked = fitted.model.nearest(profile, k, exclude=frozenset({incident.id}))
+        hidden = {incident.id}
+        if services is not None:
+            allowed = set(services)
+            hidden |= {i for i, past in fitted.incidents.items() if past.service_id not in allowed}
+        ranked = fitted.model.nearest(profile, k, exclude=frozenset(hidden))
         return [(fitted.incidents[found], score) for found, score in ranked]
 
     async def _current(self) -> _Fitted:

@@ -21,6 +21,7 @@ from domain.incident.regrouping import IncidentRegrouping
 from domain.incident.repository import IncidentRepository
 from domain.service.repository import ServiceRepository
 from domain.store.database import Database
+from domain.team.ownership import ServiceOwners
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,9 @@ def build_correlation(
     defaults: CorrelationSettings,
     retrain_every: timedelta,
     audit: AuditTrail,
+    owners: ServiceOwners,
 ) -> CorrelationSurface:
+    """`owners` scopes regrouping and explanations to the teams of the incidents' services."""
     alerts = AlertRepository(db)
     incidents = IncidentRepository(db)
     feedback = FeedbackRepository(db)
@@ -53,6 +56,7 @@ def build_correlation(
             alerts=alerts,
             feedback=feedback,
             correlator=correlator,
+            owners=owners,
             publisher=publisher,
             clock=clock,
         ),
@@ -68,6 +72,11 @@ def build_correlation(
         ),
         tuning=tuning,
         insights=CorrelationInsights(
-            alerts=alerts, feedback=feedback, models=models, services=services, tuning=tuning
+            alerts=alerts,
+            feedback=feedback,
+            models=models,
+            services=services,
+            tuning=tuning,
+            owners=owners,
         ),
     )

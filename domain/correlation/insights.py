@@ -32,6 +32,7 @@ from domain.errors import ValidationError
 from domain.feedback.model import FeedbackKind
 from domain.feedback.repository import FeedbackRepository
 from domain.service.repository import ServiceRepository
+from domain.team.ownership import ServiceOwners
 from domain.validation import require_aware
 
 MAX_REPORT_ALERTS = 200_000
@@ -106,7 +107,9 @@ class CorrelationInsights:
         models: CorrelationModels,
         services: ServiceRepository,
         tuning: CorrelationTuning,
+        owners: ServiceOwners,
     ) -> None:
+        self._owners = owners
         self._alerts = alerts
         self._feedback = feedback
         self._models = models
@@ -114,9 +117,13 @@ class CorrelationInsights:
         self._tuning = tuning
 
     async def alerts(self, principal: Principal, alert_ids: list[str]) -> dict[str, Alert]:
-        """Alerts by id (those an explanation links to)."""
+        """Alerts by id (those an explanation links to); unreadable ones are absent."""
         principal.require(Action.READ)
-        return await self._alerts.by_ids(alert_ids)
+        found = await self._alerts.by_ids(alert_ids)
+        readable = await self._owners.readable(principal)
+        if readable is None:
+            return found
+        return {i: alert for i, alert in found.items() if alert.service_id in readable}
 
     async def report(
         self, principal: Principal, start: datetime, end: datetime

@@ -17,6 +17,8 @@ from domain.incident.repository import IncidentRepository
 from domain.schedule.repository import ScheduleRepository
 from domain.service.repository import ServiceRepository
 from domain.store.database import Database
+from domain.team.ownership import ServiceOwners
+from domain.team.service import TeamDirectory
 from domain.user.repository import UserRepository
 
 
@@ -32,7 +34,13 @@ class Escalation:
 
 
 def build_escalation(
-    db: Database, *, publisher: EventPublisher, audit: AuditTrail, clock: Clock
+    db: Database,
+    *,
+    publisher: EventPublisher,
+    teams: TeamDirectory,
+    owners: ServiceOwners,
+    audit: AuditTrail,
+    clock: Clock,
 ) -> Escalation:
     runs, policies = RunRepository(db), PolicyRepository(db)
     incidents, services = IncidentRepository(db), ServiceRepository(db)
@@ -57,11 +65,13 @@ def build_escalation(
             services=services,
             users=users,
             schedules=schedules,
+            teams=teams,
             audit=audit,
             clock=clock,
         ),
         escalations=Escalations(
             engine=engine,
+            owners=owners,
             runs=runs,
             policies=policies,
             incidents=incidents,

@@ -24,6 +24,7 @@ from domain.escalation.model import Plan, Position
 from domain.escalation.paging import Pager, PageRequest
 from domain.escalation.repository import PolicyRepository, RunRepository
 from domain.escalation.run import EscalationRun, FiredStep, RunState
+from domain.escalation.service_policies import ServicePolicies
 from domain.escalation.targets import TargetResolver
 from domain.events import EventPublisher, IncidentEvent, IncidentEventKind
 from domain.ids import new_id
@@ -76,6 +77,7 @@ class EscalationEngine:
         self._policies = policies
         self._incidents = incidents
         self._services = services
+        self._service_policies = ServicePolicies(services)
         self._users = users
         self._targets = targets
         self._pager = pager
@@ -96,10 +98,7 @@ class EscalationEngine:
         triggered = [i for i in incidents if i.status is IncidentStatus.TRIGGERED]
         if not triggered:
             return []
-        services = await self._services.by_ids({i.service_id for i in triggered})
-        policy_of = {
-            s.id: s.escalation_policy_id for s in services.values() if s.escalation_policy_id
-        }
+        policy_of = await self._service_policies.of({i.service_id for i in triggered})
         if not policy_of:
             return []
         policies = await self._policies.by_ids(set(policy_of.values()))
@@ -125,10 +124,12 @@ class EscalationEngine:
         return await self._runs.stop_incidents(incident_ids, reason)
 
     async def recover_unstarted(self) -> int:
-        """Start runs that a crash between an incident's write and its announcement lost."""
-        with_policy = tuple(
-            s.id for s in await self._services.all() if s.escalation_policy_id is not None
-        )
+        """Start runs that a crash between an incident's write and its announcement lost,
+        or that a process's remembered service policies (`service_policies.py`) missed."""
+        services = await self._services.all()
+        for service in services:
+            self._service_policies.remember(service.id, service.escalation_policy_id)
+        with_policy = tuple(s.id for s in services if s.escalation_policy_id is not None)
         if not with_policy:
             return 0
         where = IncidentFilter(

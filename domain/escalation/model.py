@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from domain.errors import ValidationError
 from domain.store.database import Document
-from domain.validation import require_text
+from domain.validation import require_slug, require_text
 
 MAX_STEPS = 20
 MAX_TARGETS = 50
@@ -158,14 +158,23 @@ class PolicyDraft:
     name: str
     plan: Plan
     description: str = ""
+    team: str | None = None
+    """On create: the owning team; on update: the team to move to (None: stays)."""
+    clear_team: bool = False
+    """On update: give the policy to no team."""
 
     def __post_init__(self) -> None:
+        if self.team is not None:
+            require_slug(self.team, field="team")
         object.__setattr__(self, "name", require_text(self.name, field="name", max_length=200))
         object.__setattr__(
             self,
             "description",
             require_text(self.description, field="description", max_length=2000, allow_empty=True),
         )
+
+    def new_team(self, current: str | None) -> str | None:
+        return None if self.clear_team else (self.team or current)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +184,8 @@ class EscalationPolicy:
     description: str
     plan: Plan
     created_at: datetime
+    team: str | None = None
+    """The owning team's slug: its roles govern the policy; None: the global roles do."""
 
     def to_document(self) -> Document:
         return {
@@ -182,6 +193,7 @@ class EscalationPolicy:
             "name": self.name,
             "description": self.description,
             "created_at": self.created_at,
+            "team": self.team,
             **self.plan.to_document(),
         }
 
@@ -193,6 +205,7 @@ class EscalationPolicy:
             description=doc.get("description", ""),
             plan=Plan.from_document(doc),
             created_at=doc["created_at"],
+            team=doc.get("team"),
         )
 
     def user_ids(self) -> set[str]:

@@ -1,4 +1,9 @@
-"""Use cases for escalation: configuring policies, and responders steering a running escalation."""
+"""Use cases for escalation: configuring policies, and responders steering a running escalation.
+
+A policy owned by a team is configured by that team's managers and read by its members;
+moving it to another team needs the manager role in both. A policy owned by no team
+follows the global roles. A service may only point at a policy its editor may read.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +34,10 @@ from domain.incident.model import Incident, IncidentStatus, TimelineEntry, Timel
 from domain.incident.repository import IncidentRepository
 from domain.schedule.repository import ScheduleRepository
 from domain.service.repository import ServiceRepository
+from domain.store.scope import within_teams
 from domain.store.timestamps import to_ms
+from domain.team.ownership import ServiceOwners
+from domain.team.service import TeamDirectory
 from domain.user.model import User
 from domain.user.repository import UserRepository
 
@@ -46,6 +54,7 @@ class EscalationPolicies:
         services: ServiceRepository,
         users: UserRepository,
         schedules: ScheduleRepository,
+        teams: TeamDirectory,
         audit: AuditTrail,
         clock: Clock,
     ) -> None:
@@ -54,10 +63,13 @@ class EscalationPolicies:
         self._services = services
         self._users = users
         self._schedules = schedules
+        self._teams = teams
         self._clock = clock
 
     async def create(self, principal: Principal, draft: PolicyDraft) -> EscalationPolicy:
-        principal.require(Action.CONFIGURE)
+        principal.require(Action.CONFIGURE, draft.team)
+        if draft.team is not None:
+            await self._teams.require_exists(draft.team)
         await self._require_targets(draft.plan)
         policy = EscalationPolicy(
             id=new_id(),
@@ -65,6 +77,7 @@ class EscalationPolicies:
             description=draft.description,
             plan=draft.plan,
             created_at=self._clock.now(),
+            team=draft.team,
         )
         await self._policies.insert(policy)
         await self._audit.created(principal, AuditResource.ESCALATION_POLICY, policy)
@@ -74,19 +87,24 @@ class EscalationPolicies:
         self, principal: Principal, policy_id: str, draft: PolicyDraft
     ) -> EscalationPolicy:
         """Replace a policy's steps; runs already under way keep the steps they started with."""
-        principal.require(Action.CONFIGURE)
-        current = await self._policies.get(policy_id)
+        current = await self.get(principal, policy_id)
+        principal.require(Action.CONFIGURE, current.team)
+        team = draft.new_team(current.team)
+        if team != current.team:
+            principal.require(Action.CONFIGURE, team)
+            if team is not None:
+                await self._teams.require_exists(team)
         await self._require_targets(draft.plan)
         updated = dataclasses.replace(
-            current, name=draft.name, description=draft.description, plan=draft.plan
+            current, name=draft.name, description=draft.description, plan=draft.plan, team=team
         )
         await self._policies.replace(updated)
         await self._audit.updated(principal, AuditResource.ESCALATION_POLICY, current, updated)
         return updated
 
     async def delete(self, principal: Principal, policy_id: str) -> None:
-        principal.require(Action.CONFIGURE)
-        current = await self._policies.get(policy_id)
+        current = await self.get(principal, policy_id)
+        principal.require(Action.CONFIGURE, current.team)
         using = [s.name for s in await self._services.all() if s.escalation_policy_id == policy_id]
         if using:
             raise ConflictError(
@@ -98,23 +116,27 @@ class EscalationPolicies:
 
     async def get(self, principal: Principal, policy_id: str) -> EscalationPolicy:
         principal.require(Action.READ)
-        return await self._policies.get(policy_id)
+        policy = await self._policies.get(policy_id)
+        principal.require(Action.READ, policy.team)
+        return policy
 
     async def all(self, principal: Principal) -> list[EscalationPolicy]:
         principal.require(Action.READ)
-        return await self._policies.all()
+        return await self._policies.where(within_teams({}, principal))
 
     async def require_exists(self, principal: Principal, policy_id: str, *, field: str) -> None:
-        """For services pointing at a policy: the id must name one."""
+        """For services pointing at a policy: the id must name one the caller may read, so
+        nobody routes their incidents to another team's people unseen."""
         principal.require(Action.READ)
         try:
-            await self._policies.get(policy_id)
+            policy = await self._policies.get(policy_id)
         except NotFoundError:
             raise ValidationError(
                 f"No escalation policy with id '{policy_id}'.",
                 suggestion="List them with 'escalationPolicies', or create one first.",
                 field=field,
             ) from None
+        principal.require(Action.READ, policy.team)
 
     async def _require_targets(self, plan: Plan) -> None:
         for s, step in enumerate(plan.steps):
@@ -132,12 +154,14 @@ class EscalationPolicies:
 
 
 class Escalations:
-    """Responders' view of, and hand on, the escalation of their incidents."""
+    """Responders' view of, and hand on, the escalation of their incidents: the incident's
+    service's team decides, as for any response."""
 
     def __init__(
         self,
         *,
         engine: EscalationEngine,
+        owners: ServiceOwners,
         runs: RunRepository,
         policies: PolicyRepository,
         incidents: IncidentRepository,
@@ -147,6 +171,7 @@ class Escalations:
         clock: Clock,
     ) -> None:
         self._engine = engine
+        self._owners = owners
         self._runs = runs
         self._policies = policies
         self._incidents = incidents
@@ -164,8 +189,8 @@ class Escalations:
 
     async def escalate(self, principal: Principal, incident_id: str) -> Incident:
         """Fire the run's next step now instead of when its time is up."""
-        principal.require(Action.RESPOND)
-        incident = await self._triggered(incident_id, "escalated")
+        principal.require(Action.READ)
+        incident = await self._triggered(principal, incident_id, "escalated")
         run, target = await self._hurry(incident_id)
         await self._record(
             incident,
@@ -217,13 +242,14 @@ class Escalations:
         policy_id: str | None = None,
     ) -> Incident:
         """Stop the current escalation and start again with these people or this policy."""
-        principal.require(Action.RESPOND)
+        # RESPOND is checked in the incident's team (`_triggered`), after finding it.
+        principal.require(Action.READ)
+        incident = await self._triggered(principal, incident_id, "reassigned")
         if (user_ids is None) == (policy_id is None):
             raise ValidationError(
                 "Reassign to either 'userIds' or 'policyId', not both or neither.",
                 field="userIds" if user_ids is not None else "policyId",
             )
-        incident = await self._triggered(incident_id, "reassigned")
         if policy_id is not None:
             try:
                 policy = await self._policies.get(policy_id)
@@ -231,6 +257,7 @@ class Escalations:
                 raise ValidationError(
                     f"No escalation policy with id '{policy_id}'.", field="policyId"
                 ) from None
+            principal.require(Action.READ, policy.team)
             plan, described = policy.plan, f"policy {policy.name}"
         else:
             assert user_ids is not None
@@ -253,6 +280,7 @@ class Escalations:
         service = (await self._services.by_ids([service_id])).get(service_id)
         if service is None:
             raise NotFoundError(f"No service with id '{service_id}'.")
+        principal.require(Action.READ, service.team)
         if service.escalation_policy_id is None:
             return []
         policy = (await self._policies.by_ids([service.escalation_policy_id])).get(
@@ -275,10 +303,11 @@ class Escalations:
         targets = tuple(Target(TargetKind.USER, u) for u in user_ids)
         return Plan(steps=(Step(targets=targets, escalate_after=_REASSIGNED_STEP_TIME),))
 
-    async def _triggered(self, incident_id: str, verb: str) -> Incident:
+    async def _triggered(self, principal: Principal, incident_id: str, verb: str) -> Incident:
         incident = (await self._incidents.by_ids([incident_id])).get(incident_id)
         if incident is None:
             raise NotFoundError(f"No incident with id '{incident_id}'.")
+        await self._owners.require(principal, Action.RESPOND, incident.service_id)
         if incident.status is not IncidentStatus.TRIGGERED:
             raise InvalidTransitionError(
                 f"Incident '{incident_id}' is {incident.status.value}; only triggered "

@@ -3,6 +3,9 @@
 A missed heartbeat becomes an alert on its service (dedup key `heartbeat:<id>`),
 so it opens or joins an incident like any other; the next ping resolves that alert,
 and with it the incident once nothing else fires.
+
+A heartbeat belongs to its service: the managers of the service's team configure it
+(admins when no team owns the service), the team's members see it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from domain.ids import new_id
 from domain.ingest.service import AlertIngestor
 from domain.secrets import SecretKind, generate_secret, hash_secret
 from domain.service.service import ServiceCatalog
+from domain.store.scope import within_services
 from domain.store.timestamps import to_ms
+from domain.team.ownership import ServiceOwners
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,7 @@ class Heartbeats:
         *,
         repository: HeartbeatRepository,
         services: ServiceCatalog,
+        owners: ServiceOwners,
         ingest: AlertIngestor,
         audit: AuditTrail,
         clock: Clock,
@@ -45,16 +51,17 @@ class Heartbeats:
         self._repository = repository
         self._audit = audit
         self._services = services
+        self._owners = owners
         self._ingest = ingest
         self._clock = clock
 
     async def all(self, principal: Principal) -> list[Heartbeat]:
         principal.require(Action.READ)
-        return await self._repository.all()
+        readable = await self._owners.readable(principal)
+        return await self._repository.where(within_services({}, readable))
 
     async def create(self, principal: Principal, draft: HeartbeatDraft) -> IssuedHeartbeat:
-        principal.require(Action.CONFIGURE)
-        await self._services.get(principal, draft.service_id)
+        await self._require_configure(principal, draft.service_id)
         secret = generate_secret(SecretKind.HEARTBEAT)
         heartbeat = Heartbeat(
             id=new_id(),
@@ -73,10 +80,13 @@ class Heartbeats:
     async def update(
         self, principal: Principal, heartbeat_id: str, draft: HeartbeatDraft
     ) -> Heartbeat:
-        """Rename, move or re-time a heartbeat; its ping URL and state stay."""
-        principal.require(Action.CONFIGURE)
-        await self._services.get(principal, draft.service_id)
+        """Rename, move or re-time a heartbeat; its ping URL and state stay. Moving it to
+        another service needs CONFIGURE in both services' teams."""
+        principal.require(Action.READ)
         current = await self._repository.get(heartbeat_id)
+        await self._require_configure(principal, current.service_id)
+        if draft.service_id != current.service_id:
+            await self._require_configure(principal, draft.service_id)
         updated = dataclasses.replace(
             current, name=draft.name, service_id=draft.service_id, interval_s=draft.interval_s
         )
@@ -85,10 +95,16 @@ class Heartbeats:
         return updated
 
     async def delete(self, principal: Principal, heartbeat_id: str) -> None:
-        principal.require(Action.CONFIGURE)
+        principal.require(Action.READ)
         current = await self._repository.get(heartbeat_id)
+        await self._require_configure(principal, current.service_id)
         await self._repository.delete(heartbeat_id)
         await self._audit.deleted(principal, AuditResource.HEARTBEAT, current)
+
+    async def _require_configure(self, principal: Principal, service_id: str) -> None:
+        # Reading first: an unknown or unreadable service stays NOT_FOUND or FORBIDDEN.
+        await self._services.get(principal, service_id)
+        await self._owners.require(principal, Action.CONFIGURE, service_id)
 
     async def ping(self, secret: str) -> Heartbeat:
         """A ping: the secret is the credential, as in the ping URLs of cron monitors."""

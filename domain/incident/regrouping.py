@@ -4,6 +4,8 @@ Each correction is written to the incidents, their timelines and the alerts firs
 then kept as feedback for learning and told to the live correlator, and announced
 last (events follow the writes). Counts are taken again from the alerts, not
 adjusted, so a regrouping racing an ingest cannot leave them wrong for long.
+
+Both need RESPOND on every incident involved, each in its own service's team.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from domain.ids import new_id
 from domain.incident.model import Incident, IncidentStatus, TimelineEntry, TimelineKind
 from domain.incident.repository import IncidentRepository
 from domain.store.timestamps import to_ms
+from domain.team.ownership import ServiceOwners
 from domain.validation import require_text
 
 MAX_MERGED = 50
@@ -45,9 +48,11 @@ class IncidentRegrouping:
         alerts: AlertRepository,
         feedback: FeedbackRepository,
         correlator: Correlator,
+        owners: ServiceOwners,
         publisher: EventPublisher,
         clock: Clock,
     ) -> None:
+        self._owners = owners
         self._incidents = incidents
         self._alerts = alerts
         self._feedback = feedback
@@ -59,7 +64,7 @@ class IncidentRegrouping:
         self, principal: Principal, target_id: str, source_ids: Sequence[str]
     ) -> Incident:
         """Move every alert of `source_ids` into `target_id`; the sources resolve, empty."""
-        principal.require(Action.RESPOND)
+        principal.require(Action.READ)
         sources = list(dict.fromkeys(source_ids))
         if not sources:
             raise ValidationError(
@@ -84,6 +89,8 @@ class IncidentRegrouping:
                 f"No incident with id '{missing[0]}'.",
                 suggestion="Check the ids: an incident merged before may be gone from lists.",
             )
+        for incident in found.values():
+            await self._owners.require(principal, Action.RESPOND, incident.service_id)
         members = await self._alerts.of_incidents([target_id, *sources])
         by_incident: dict[str, list[Alert]] = {i: [] for i in [target_id, *sources]}
         for alert in members:
@@ -164,7 +171,7 @@ class IncidentRegrouping:
         title: str | None = None,
     ) -> SplitOutcome:
         """Move `alert_ids` out of `incident_id` into a new incident."""
-        principal.require(Action.RESPOND)
+        principal.require(Action.READ)
         chosen = list(dict.fromkeys(alert_ids))
         if not chosen:
             raise ValidationError(
@@ -178,6 +185,7 @@ class IncidentRegrouping:
         if incident_id not in found:
             raise NotFoundError(f"No incident with id '{incident_id}'.")
         origin = found[incident_id]
+        await self._owners.require(principal, Action.RESPOND, origin.service_id)
         members = await self._alerts.of_incident(incident_id)
         member_ids = {a.id for a in members}
         strangers = [a for a in chosen if a not in member_ids]

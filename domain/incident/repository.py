@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
 from pymongo import ReturnDocument, UpdateOne
@@ -16,12 +16,14 @@ from domain.incident.model import (
     TimelineEntry,
 )
 from domain.store.database import Database, Document
+from domain.store.multi_write import Write, insert, replace, update_one
 from domain.store.pagination import (
     Page,
     PageRequest,
     newest_first,
     pages_per_owner,
 )
+from domain.store.scope import within_services
 from domain.store.timestamps import to_ms
 
 
@@ -45,6 +47,17 @@ class IncidentRepository:
     async def insert_many(self, incidents: list[Incident]) -> None:
         if incidents:
             await self._incidents.insert_many([i.to_document() for i in incidents])
+
+    def writes(self, opened: list[Incident], growth: dict[str, Document]) -> list[Write]:
+        """Writes inserting new incidents and applying updates to existing ones (incident id
+        -> MongoDB update document)."""
+        # A new incident is written as an upserted replacement, not an insert: its id is
+        # new, so the upsert always inserts, and inserts and updates then travel in one
+        # command even where a client-level bulkWrite is not available.
+        return [
+            replace(self._incidents, {"_id": incident.id}, incident.to_document())
+            for incident in opened
+        ] + [update_one(self._incidents, {"_id": i}, update) for i, update in growth.items()]
 
     async def insert_missing(self, incident: Incident) -> None:
         """Insert unless an incident with this id exists (recovery)."""
@@ -122,13 +135,24 @@ class IncidentRepository:
         )
         return Incident.from_document(doc) if doc else None
 
-    async def page(self, where: IncidentFilter, page: PageRequest) -> Page[Incident]:
-        """Newest first."""
-        return await newest_first(self._incidents, where.to_query(), page, Incident.from_document)
+    async def page(
+        self, where: IncidentFilter, page: PageRequest, services: Collection[str] | None = None
+    ) -> Page[Incident]:
+        """Newest first, of `services` only when given (the caller's readable ones)."""
+        query = within_services(where.to_query(), services)
+        return await newest_first(self._incidents, query, page, Incident.from_document)
+
+    async def ids_of_services(self, service_ids: Collection[str]) -> list[str]:
+        """Ids of every incident of these services (a caller's readable scope)."""
+        cursor = self._incidents.find({"service_id": {"$in": list(service_ids)}}, {"_id": 1})
+        return [doc["_id"] async for doc in cursor]
 
     async def add_timeline(self, entries: list[TimelineEntry]) -> None:
         if entries:
             await self._timeline.insert_many([e.to_document() for e in entries])
+
+    def timeline_writes(self, entries: list[TimelineEntry]) -> list[Write]:
+        return [insert(self._timeline, entry.to_document()) for entry in entries]
 
     async def timeline_pages(
         self, incident_ids: list[str], page: PageRequest
@@ -141,12 +165,15 @@ class IncidentRepository:
             parse=TimelineEntry.from_document,
         )
 
-    async def created_between(self, start: datetime, end: datetime) -> list[Incident]:
-        """Incidents created in [start, end), for reports."""
+    async def created_between(
+        self, start: datetime, end: datetime, services: Collection[str] | None = None
+    ) -> list[Incident]:
+        """Incidents created in [start, end), for reports; of `services` only when given."""
         # The embedded store compares dates to the whole second: ask a second wider,
         # then cut exactly here.
         second = timedelta(seconds=1)
-        cursor = self._incidents.find({"created_at": {"$gte": start - second, "$lt": end + second}})
+        query = {"created_at": {"$gte": start - second, "$lt": end + second}}
+        cursor = self._incidents.find(within_services(query, services))
         found = [Incident.from_document(doc) async for doc in cursor]
         return [incident for incident in found if start <= incident.created_at < end]
 

@@ -45,6 +45,7 @@ from domain.ingest.plan import AttachmentPlan, count_new_incidents, plan_attachm
 from domain.noise.controls import NoiseControls, reshape
 from domain.service.model import Service
 from domain.service.service import ServiceCatalog
+from domain.store.multi_write import send
 
 # An unattached alert younger than this may still be in the hands of the ingest that stored it.
 UNLINKED_GRACE = timedelta(seconds=30)
@@ -180,6 +181,7 @@ class AlertIngestor:
         now = self._clock.now()
         orphans = await self._alerts.unlinked_firing(now - UNLINKED_GRACE, limit)
         plan, _ = await self._attach([], orphans, actor, now)
+        await self._incidents.add_timeline(plan.timeline(actor))
         if not plan.empty:
             await self._publish(plan, plan.incidents_after())
         return len(orphans)
@@ -271,7 +273,11 @@ class AlertIngestor:
                 target.count += 1
                 target.last_seen_at = now
                 repeats[target.id] = repeats.get(target.id, 0) + 1
-        await self._alerts.record_repeats(repeats, now)
+        # The timeline of the batch's incidents and its repeat counts, in one round trip.
+        await send(
+            self._incidents.timeline_writes(plan.timeline(actor))
+            + self._alerts.repeat_writes(repeats, now)
+        )
         return outcome, kinds, plan
 
     async def _borrow(
@@ -330,7 +336,8 @@ class AlertIngestor:
         `PendingIncidents`. The alerts follow.
         The journal entry spans both writes, so a crash in between is mended from the
         alerts that were in fact stored. Returns the
-        plan as written and the open keys of fresh alerts a concurrent sender stored first.
+        plan as written and the open keys of fresh alerts a concurrent sender stored first;
+        the caller writes the plan's timeline.
         """
         attachable = [a for a in fresh if a.suppression is None] + relink
         # With several replicas the claim spans the read and the incident writes (see
@@ -348,18 +355,20 @@ class AlertIngestor:
                     plan = await self._plan(attachable, candidates, now)
                     hold = self._pending.hold(plan)
             with self._pending.writing(hold):
-                entry = (
-                    None
-                    if plan.empty
-                    else await self._journal.begin(
-                        hold.opened + hold.dependency_documents, set(plan.members), now
-                    )
-                )
-                await self._incidents.insert_many(hold.opened)
-                self._pending.inserted(hold)
+                # Incidents other batches opened are inserted before this batch grows
+                # them; its own inserts wait for that too, to share one round trip.
                 for inserted in hold.depends_on.values():
                     await inserted
-                await self._incidents.apply_updates(plan.growth())
+                writes = self._incidents.writes(hold.opened, plan.growth())
+                entry = None
+                if not plan.empty:
+                    # The journal's note goes first: it covers the incident writes after it.
+                    entry, note = self._journal.note(
+                        hold.opened + hold.dependency_documents, set(plan.members), now
+                    )
+                    writes.insert(0, note)
+                await send(writes)
+                self._pending.inserted(hold)
         taken = await self._alerts.insert_new(fresh)
         if taken:
             await self._withdraw(plan, {a.id for a in fresh if a.open_key in taken})
@@ -371,7 +380,6 @@ class AlertIngestor:
                 if any(a.id in relinked for a in members)
             }
         )
-        await self._incidents.add_timeline(plan.timeline(actor))
         if entry is not None:
             await self._journal.end(entry)
         return plan, taken

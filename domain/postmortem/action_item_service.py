@@ -1,4 +1,5 @@
-"""Use cases for action items: responders write them, everyone reads and filters them."""
+"""Use cases for action items: responders write them, everyone reads and filters them;
+both within the scope of the postmortem's incident (its service's team)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from domain.clock import Clock
 from domain.errors import ValidationError
 from domain.ids import new_id
 from domain.incident.repository import IncidentRepository
+from domain.incident.service import IncidentDesk
 from domain.postmortem.action_items import (
     ActionItem,
     ActionItemChange,
@@ -28,12 +30,14 @@ class ActionItems:
         items: ActionItemRepository,
         postmortems: PostmortemRepository,
         incidents: IncidentRepository,
+        desk: IncidentDesk,
         users: UserRepository,
         clock: Clock,
     ) -> None:
         self._items = items
         self._postmortems = postmortems
         self._incidents = incidents
+        self._desk = desk
         self._users = users
         self._clock = clock
 
@@ -46,13 +50,16 @@ class ActionItems:
     ) -> Page[ActionItem]:
         """Newest first, across every postmortem."""
         principal.require(Action.READ)
-        return await self._items.page(where, self.today(), page)
+        return await self._items.page(
+            where, self.today(), page, await self._desk.readable_incidents(principal)
+        )
 
     async def create(
         self, principal: Principal, postmortem_id: str, draft: ActionItemDraft
     ) -> ActionItem:
-        principal.require(Action.RESPOND)
+        principal.require(Action.READ)
         postmortem = await self._postmortems.get(postmortem_id)
+        await self._desk.require(principal, Action.RESPOND, postmortem.incident_id)
         await self._check_owner(draft.owner_id)
         linked = tuple(i for i in draft.linked_incident_ids if i != postmortem.incident_id)
         await self._check_incidents(linked)
@@ -77,8 +84,7 @@ class ActionItems:
     ) -> ActionItem:
         """Action items stay editable after their postmortem is published: the work
         they track goes on."""
-        principal.require(Action.RESPOND)
-        item = await self._items.get(item_id)
+        item = await self._item(principal, item_id)
         if change.owner_id is not None:
             await self._check_owner(change.owner_id)
         if change.linked_incident_ids is not None:
@@ -90,8 +96,15 @@ class ActionItems:
         return updated
 
     async def delete(self, principal: Principal, item_id: str) -> None:
-        principal.require(Action.RESPOND)
+        await self._item(principal, item_id)
         await self._items.delete(item_id)
+
+    async def _item(self, principal: Principal, item_id: str) -> ActionItem:
+        """The item, once `principal` may respond to its postmortem's incident."""
+        principal.require(Action.READ)
+        item = await self._items.get(item_id)
+        await self._desk.require(principal, Action.RESPOND, item.incident_id)
+        return item
 
     async def _check_owner(self, owner_id: str) -> None:
         if await self._users.by_id(owner_id) is None:

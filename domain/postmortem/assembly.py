@@ -10,6 +10,7 @@ from domain.audit.trail import AuditTrail
 from domain.clock import Clock
 from domain.events import EventPublisher
 from domain.incident.repository import IncidentRepository
+from domain.incident.service import IncidentDesk
 from domain.postmortem.action_item_service import ActionItems
 from domain.postmortem.repository import ActionItemRepository, PostmortemRepository
 from domain.postmortem.service import PostmortemDesk
@@ -33,6 +34,7 @@ def build_postmortems(
     db: Database,
     *,
     incidents: IncidentRepository,
+    desk: IncidentDesk,
     alerts: AlertRepository,
     users: UserRepository,
     publisher: EventPublisher,
@@ -50,13 +52,19 @@ def build_postmortems(
             action_items=items,
             templates=templates,
             incidents=incidents,
+            desk=desk,
             alerts=alerts,
             users=users,
             publisher=publisher,
             clock=clock,
         ),
         action_items=ActionItems(
-            items=items, postmortems=postmortems, incidents=incidents, users=users, clock=clock
+            items=items,
+            postmortems=postmortems,
+            incidents=incidents,
+            desk=desk,
+            users=users,
+            clock=clock,
         ),
         templates=PostmortemTemplates(
             repository=templates,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 from pymongo import ReturnDocument
@@ -14,6 +15,7 @@ from domain.postmortem.model import Postmortem, PostmortemState, Section
 from domain.store.database import Database, Document
 from domain.store.documents import DocumentRepository
 from domain.store.pagination import Page, PageRequest, newest_first
+from domain.store.scope import within_services
 from domain.store.timestamps import to_ms
 
 
@@ -59,8 +61,15 @@ class PostmortemRepository:
             async for doc in cursor
         }
 
-    async def page(self, state: PostmortemState | None, page: PageRequest) -> Page[Postmortem]:
+    async def page(
+        self,
+        state: PostmortemState | None,
+        page: PageRequest,
+        incident_ids: Collection[str] | None = None,
+    ) -> Page[Postmortem]:
+        """Newest first, of `incident_ids` only when given (the caller's readable ones)."""
         query: Document = {} if state is None else {"state": state.value}
+        query = within_services(query, incident_ids, field="incident_id")
         return await newest_first(self._postmortems, query, page, Postmortem.from_document)
 
     async def update_content(
@@ -121,8 +130,12 @@ class ActionItemRepository(DocumentRepository[ActionItem]):
         return found
 
     async def page(
-        self, where: ActionItemFilter, today: date, page: PageRequest
+        self,
+        where: ActionItemFilter,
+        today: date,
+        page: PageRequest,
+        incident_ids: Collection[str] | None = None,
     ) -> Page[ActionItem]:
-        return await newest_first(
-            self._collection, where.to_query(today), page, ActionItem.from_document
-        )
+        """Of the postmortems of `incident_ids` only when given (the caller's readable ones)."""
+        query = within_services(where.to_query(today), incident_ids, field="incident_id")
+        return await newest_first(self._collection, query, page, ActionItem.from_document)

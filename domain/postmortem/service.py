@@ -1,7 +1,8 @@
 """Use cases for postmortems: writing them from a resolved incident, reviewing, publishing.
 
 Responders (RESPOND) write postmortems and their action items, every reader (READ)
-reads them, and admins (CONFIGURE) manage the templates.
+reads them, and admins (CONFIGURE) manage the templates. RESPOND and READ are those of
+the postmortem's incident (domain/incident/service.py): its service's team decides.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from datetime import datetime
 from domain.alert.repository import AlertRepository
 from domain.auth import Action, Principal
 from domain.clock import Clock
-from domain.errors import ConflictError, InvalidTransitionError, NotFoundError
+from domain.errors import ConflictError, InvalidTransitionError
 from domain.events import EventPublisher, IncidentEventKind
 from domain.ids import new_id
 from domain.incident.model import Incident, IncidentStatus, TimelineEntry, TimelineKind
 from domain.incident.recorder import Change, TimelineRecorder
 from domain.incident.repository import IncidentRepository
+from domain.incident.service import IncidentDesk
 from domain.postmortem import markdown
 from domain.postmortem.action_items import ActionItem
 from domain.postmortem.model import (
@@ -49,6 +51,7 @@ class PostmortemDesk:
         action_items: ActionItemRepository,
         templates: DocumentRepository[PostmortemTemplate],
         incidents: IncidentRepository,
+        desk: IncidentDesk,
         alerts: AlertRepository,
         users: UserRepository,
         publisher: EventPublisher,
@@ -58,21 +61,31 @@ class PostmortemDesk:
         self._action_items = action_items
         self._templates = templates
         self._incidents = incidents
+        self._desk = desk
         self._recorder = TimelineRecorder(incidents=incidents, publisher=publisher, clock=clock)
         self._alerts = alerts
         self._users = users
         self._clock = clock
 
     async def get(self, principal: Principal, postmortem_id: str) -> Postmortem:
+        return await self._require(principal, Action.READ, postmortem_id)
+
+    async def _require(
+        self, principal: Principal, action: Action, postmortem_id: str
+    ) -> Postmortem:
         principal.require(Action.READ)
-        return await self._postmortems.get(postmortem_id)
+        postmortem = await self._postmortems.get(postmortem_id)
+        await self._desk.require(principal, action, postmortem.incident_id)
+        return postmortem
 
     async def of_incidents(
         self, principal: Principal, incident_ids: list[str]
     ) -> dict[str, Postmortem]:
         """Incident id -> its postmortem, for those that have one."""
         principal.require(Action.READ)
-        return await self._postmortems.of_incidents(incident_ids)
+        return await self._postmortems.of_incidents(
+            await self._desk.readable_ids(principal, incident_ids)
+        )
 
     async def page(
         self, principal: Principal, state: PostmortemState | None, page: PageRequest
@@ -81,17 +94,16 @@ class PostmortemDesk:
         # As in change_state: GraphQL hands the enum over as its value (a fuzzing finding:
         # any `postmortems(state: ...)` failed as INTERNAL on `.value`).
         state = None if state is None else PostmortemState(state)
-        return await self._postmortems.page(state, page)
+        return await self._postmortems.page(
+            state, page, await self._desk.readable_incidents(principal)
+        )
 
     async def create(
         self, principal: Principal, incident_id: str, template_id: str | None = None
     ) -> Postmortem:
         """A draft prefilled from the resolved incident: its timeline and alerts as they are
         now, its responders, its times, and the template's first texts."""
-        principal.require(Action.RESPOND)
-        incident = (await self._incidents.by_ids([incident_id])).get(incident_id)
-        if incident is None:
-            raise NotFoundError(f"No incident with id '{incident_id}'.")
+        incident = await self._desk.require(principal, Action.RESPOND, incident_id)
         if incident.status is not IncidentStatus.RESOLVED or incident.resolved_at is None:
             raise InvalidTransitionError(
                 f"Incident #{incident.number} is {incident.status.value}; a postmortem is "
@@ -151,7 +163,7 @@ class PostmortemDesk:
         self, principal: Principal, postmortem_id: str, edit: PostmortemEdit
     ) -> Postmortem:
         """Change the title and sections of a draft or of a postmortem in review."""
-        principal.require(Action.RESPOND)
+        await self._require(principal, Action.RESPOND, postmortem_id)
         for _ in range(_EDIT_ATTEMPTS):
             current = await self._postmortems.get(postmortem_id)
             if not current.state.editable:
@@ -179,7 +191,7 @@ class PostmortemDesk:
     ) -> Postmortem:
         """draft -> in_review -> published, and in_review -> draft; publishing is recorded
         on the incident's timeline."""
-        principal.require(Action.RESPOND)
+        await self._require(principal, Action.RESPOND, postmortem_id)
         target = PostmortemState(target)
         now = self._clock.now()
         changed = await self._postmortems.change_state(
@@ -194,8 +206,7 @@ class PostmortemDesk:
         return changed
 
     async def markdown(self, principal: Principal, postmortem_id: str) -> str:
-        principal.require(Action.READ)
-        postmortem = await self._postmortems.get(postmortem_id)
+        postmortem = await self.get(principal, postmortem_id)
         items = await self._action_items.of_postmortem(postmortem_id)
         users = await self._users.by_ids(i.owner_id for i in items)
         linked = await self._incidents.by_ids(i for item in items for i in item.linked_incident_ids)

@@ -9,6 +9,7 @@ from domain.clock import Clock
 from domain.events import EventPublisher
 from domain.incident.recorder import TimelineRecorder
 from domain.incident.repository import IncidentRepository
+from domain.incident.service import IncidentDesk
 from domain.response.catalog import ResponseCatalog
 from domain.response.model import FieldDefinition, IncidentType, RoleDefinition
 from domain.response.repository import ResponseRepository
@@ -30,8 +31,14 @@ class Response:
 
 
 def build_response(
-    db: Database, *, publisher: EventPublisher, audit: AuditTrail, clock: Clock
+    db: Database,
+    *,
+    desk: IncidentDesk,
+    publisher: EventPublisher,
+    audit: AuditTrail,
+    clock: Clock,
 ) -> Response:
+    """`desk` decides who may read or respond to an incident."""
     repository = ResponseRepository(db)
     incidents = IncidentRepository(db)
     recorder = TimelineRecorder(incidents=incidents, publisher=publisher, clock=clock)
@@ -52,13 +59,11 @@ def build_response(
         catalog=catalog,
         desk=ResponseDesk(
             repository=repository,
-            incidents=incidents,
+            desk=desk,
             catalog=catalog,
             users=UserRepository(db),
             recorder=recorder,
             clock=clock,
         ),
-        timeline=TimelinePins(
-            repository=repository, incidents=incidents, recorder=recorder, clock=clock
-        ),
+        timeline=TimelinePins(repository=repository, desk=desk, recorder=recorder, clock=clock),
     )

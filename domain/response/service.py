@@ -13,7 +13,7 @@ from domain.errors import NotFoundError
 from domain.events import IncidentEventKind
 from domain.incident.model import Incident, TimelineKind
 from domain.incident.recorder import Change, TimelineRecorder
-from domain.incident.repository import IncidentRepository
+from domain.incident.service import IncidentDesk
 from domain.response.catalog import ResponseCatalog
 from domain.response.model import (
     FieldValueInput,
@@ -32,14 +32,14 @@ class ResponseDesk:
         self,
         *,
         repository: ResponseRepository,
-        incidents: IncidentRepository,
+        desk: IncidentDesk,
         catalog: ResponseCatalog,
         users: UserRepository,
         recorder: TimelineRecorder,
         clock: Clock,
     ) -> None:
         self._repository = repository
-        self._incidents = incidents
+        self._desk = desk
         self._catalog = catalog
         self._users = users
         self._recorder = recorder
@@ -49,8 +49,7 @@ class ResponseDesk:
         self, principal: Principal, incident_id: str, role_id: str, user_id: str
     ) -> Incident:
         """Give a role to a user, who becomes a responder; the previous holder is replaced."""
-        principal.require(Action.RESPOND)
-        incident = await self._incident(incident_id)
+        incident = await self._incident(principal, incident_id)
         role = await self._catalog.role(principal, role_id)
         user = await self._user(user_id)
         current = incident.response.roles.get(role.id)
@@ -83,8 +82,7 @@ class ResponseDesk:
 
     async def unassign_role(self, principal: Principal, incident_id: str, role_id: str) -> Incident:
         """Nobody holds the role any more; the holder stays a responder."""
-        principal.require(Action.RESPOND)
-        incident = await self._incident(incident_id)
+        incident = await self._incident(principal, incident_id)
         role = await self._catalog.role(principal, role_id)
         if role.id not in incident.response.roles:
             return incident
@@ -107,8 +105,7 @@ class ResponseDesk:
         )
 
     async def add_responder(self, principal: Principal, incident_id: str, user_id: str) -> Incident:
-        principal.require(Action.RESPOND)
-        incident = await self._incident(incident_id)
+        incident = await self._incident(principal, incident_id)
         user = await self._user(user_id)
         if user.id in incident.response.responders:
             return incident
@@ -129,8 +126,7 @@ class ResponseDesk:
         self, principal: Principal, incident_id: str, user_id: str
     ) -> Incident:
         """The responder leaves, giving up the roles they held."""
-        principal.require(Action.RESPOND)
-        incident = await self._incident(incident_id)
+        incident = await self._incident(principal, incident_id)
         if user_id not in incident.response.responders:
             return incident
         held = incident.response.roles_of(user_id)
@@ -159,9 +155,8 @@ class ResponseDesk:
     async def set_priority(
         self, principal: Principal, incident_id: str, priority: Priority | None
     ) -> Incident:
-        principal.require(Action.RESPOND)
         priority = None if priority is None else Priority(priority)
-        incident = await self._incident(incident_id)
+        incident = await self._incident(principal, incident_id)
         if incident.response.priority == priority:
             return incident
         value = priority.value if priority else None
@@ -185,8 +180,7 @@ class ResponseDesk:
     async def set_type(
         self, principal: Principal, incident_id: str, type_id: str | None
     ) -> Incident:
-        principal.require(Action.RESPOND)
-        incident = await self._incident(incident_id)
+        incident = await self._incident(principal, incident_id)
         kind = None if type_id is None else await self._catalog.type(principal, type_id)
         if incident.response.type_id == (kind.id if kind else None):
             return incident
@@ -211,8 +205,7 @@ class ResponseDesk:
         value: FieldValueInput | None,
     ) -> Incident:
         """Set (or with None clear) a custom field, checked against its definition."""
-        principal.require(Action.RESPOND)
-        incident = await self._incident(incident_id)
+        incident = await self._incident(principal, incident_id)
         definition = await self._catalog.field(principal, field_id)
         stored = None if value is None else definition.check(value)
         fields = dict(incident.response.custom_fields)
@@ -239,11 +232,9 @@ class ResponseDesk:
             ),
         )
 
-    async def _incident(self, incident_id: str) -> Incident:
-        found = (await self._incidents.by_ids([incident_id])).get(incident_id)
-        if found is None:
-            raise NotFoundError(f"No incident with id '{incident_id}'.")
-        return found
+    async def _incident(self, principal: Principal, incident_id: str) -> Incident:
+        """The incident, once `principal` may respond to it (in its service's team)."""
+        return await self._desk.require(principal, Action.RESPOND, incident_id)
 
     async def _update(self, incident_id: str, update: Document) -> Incident:
         before = await self._repository.update(incident_id, update)

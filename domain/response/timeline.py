@@ -10,7 +10,7 @@ from domain.errors import NotFoundError, ValidationError
 from domain.events import IncidentEventKind
 from domain.incident.model import TimelineEntry, TimelineKind
 from domain.incident.recorder import Change, TimelineRecorder
-from domain.incident.repository import IncidentRepository
+from domain.incident.service import IncidentDesk
 from domain.response.repository import ResponseRepository
 from domain.store.database import Document
 from domain.store.pagination import Page, PageRequest
@@ -42,12 +42,12 @@ class TimelinePins:
         self,
         *,
         repository: ResponseRepository,
-        incidents: IncidentRepository,
+        desk: IncidentDesk,
         recorder: TimelineRecorder,
         clock: Clock,
     ) -> None:
         self._repository = repository
-        self._incidents = incidents
+        self._desk = desk
         self._recorder = recorder
         self._clock = clock
 
@@ -55,15 +55,16 @@ class TimelinePins:
         self, principal: Principal, incident_id: str, where: TimelineFilter, page: PageRequest
     ) -> Page[TimelineEntry]:
         """Oldest first, as the whole timeline, keeping only the entries `where` wants."""
-        principal.require(Action.READ)
+        await self._desk.require(principal, Action.READ, incident_id)
         return await self._repository.timeline_page(incident_id, where.to_query(), page)
 
     async def pin(self, principal: Principal, entry_id: str, pinned: bool) -> TimelineEntry:
         """Pin (or unpin) a note; doing what is already done changes nothing."""
-        principal.require(Action.RESPOND)
+        principal.require(Action.READ)
         entry = await self._repository.entry(entry_id)
         if entry is None:
             raise NotFoundError(f"No timeline entry with id '{entry_id}'.", field="id")
+        incident = await self._desk.require(principal, Action.RESPOND, entry.incident_id)
         if entry.kind not in PINNABLE:
             raise ValidationError(
                 f"Timeline entry '{entry_id}' is {entry.kind.value}; only notes can be pinned.",
@@ -82,13 +83,11 @@ class TimelinePins:
         if changed is None:
             raise NotFoundError(f"No timeline entry with id '{entry_id}'.", field="id")
         excerpt = entry.message if len(entry.message) <= EXCERPT else entry.message[:EXCERPT] + "…"
-        incident = (await self._incidents.by_ids([entry.incident_id])).get(entry.incident_id)
-        if incident is not None:
-            change = Change(
-                TimelineKind.NOTE_PINNED if pinned else TimelineKind.NOTE_UNPINNED,
-                IncidentEventKind.NOTE_PINNED if pinned else IncidentEventKind.NOTE_UNPINNED,
-                f"{'Pinned' if pinned else 'Unpinned'} a note: {excerpt}",
-                {"entry_id": entry_id},
-            )
-            await self._recorder.record(incident, change, principal.actor)
+        change = Change(
+            TimelineKind.NOTE_PINNED if pinned else TimelineKind.NOTE_UNPINNED,
+            IncidentEventKind.NOTE_PINNED if pinned else IncidentEventKind.NOTE_UNPINNED,
+            f"{'Pinned' if pinned else 'Unpinned'} a note: {excerpt}",
+            {"entry_id": entry_id},
+        )
+        await self._recorder.record(incident, change, principal.actor)
         return changed

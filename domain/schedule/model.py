@@ -315,6 +315,8 @@ class Schedule:
     """Lowest first: where two layers have someone, the later one wins."""
     overrides: tuple[Override, ...] = ()
     """Applied in order, after the layers."""
+    team: str | None = None
+    """The owning team's slug: its roles govern the schedule; None: the global roles do."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", require_text(self.name, field="name", max_length=200))
@@ -350,6 +352,7 @@ class Schedule:
                 }
                 for o in self.overrides
             ],
+            "team": self.team,
         }
 
     @classmethod
@@ -368,6 +371,7 @@ class Schedule:
                 )
                 for o in doc.get("overrides", ())
             ),
+            team=doc.get("team"),
         )
 
 

@@ -7,21 +7,25 @@ other's change (the loser retries on the fresh version).
 
 from __future__ import annotations
 
+from domain.auth import Principal
 from domain.errors import NotFoundError
 from domain.schedule.model import Schedule
 from domain.store.database import Database, Document
 from domain.store.documents import DocumentRepository
+from domain.store.scope import within_teams
 
 
 class ScheduleRepository(DocumentRepository[Schedule]):
     def __init__(self, db: Database) -> None:
         super().__init__(db, "schedules", Schedule.from_document, noun="schedule")
 
-    async def with_user(self, user_id: str) -> list[Schedule]:
-        """Schedules that can put ``user_id`` on call (a rotation or an override names them)."""
-        return await self.where(
-            {"$or": [{"layers.participants": user_id}, {"overrides.user_id": user_id}]}
-        )
+    async def with_user(self, user_id: str, reader: Principal | None = None) -> list[Schedule]:
+        """Schedules that can put ``user_id`` on call (a rotation or an override names them);
+        only those ``reader`` may read when given."""
+        query: Document = {
+            "$or": [{"layers.participants": user_id}, {"overrides.user_id": user_id}]
+        }
+        return await self.where(within_teams(query, reader) if reader else query)
 
     async def create(self, schedule: Schedule) -> None:
         await self._collection.insert_one({**schedule.to_document(), "revision": 1})

@@ -1,8 +1,11 @@
 """Use cases for schedules: configure them, patch them with overrides, ask who is on call.
 
-Admins configure schedules and their layers; responders may also add and remove
-overrides (swapping a shift is part of being on call); every user may read.
-Everyone a schedule names must be an existing user.
+A schedule owned by a team is configured (itself and its layers) by that team's
+managers, its overrides are added and removed by the team's responders too (swapping
+a shift is part of being on call), and it is read by the team's members; moving it to
+another team needs the manager role in both. A schedule owned by no team follows the
+global roles (admins configure, responders override, everyone reads). Global admins
+may do everything. Everyone a schedule names must be an existing user.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ from domain.oncall.query import MAX_HORIZON, UserShift, upcoming_shifts, who_is_
 from domain.schedule.model import Layer, Override, Schedule
 from domain.schedule.override_ids import override_id
 from domain.schedule.repository import ScheduleRepository
+from domain.store.scope import within_teams
+from domain.team.service import TeamDirectory
 from domain.user.model import User
 from domain.user.repository import UserRepository
+from domain.validation import require_slug
 
 EDIT_ATTEMPTS = 10
 """Concurrent edits of one schedule retry this often before giving up with CONFLICT."""
@@ -34,6 +40,11 @@ EDIT_ATTEMPTS = 10
 class ScheduleDraft:
     name: str
     layers: tuple[Layer, ...]
+    team: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.team is not None:
+            require_slug(self.team, field="team")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +53,16 @@ class ScheduleChanges:
 
     name: str | None = None
     layers: tuple[Layer, ...] | None = None
+    team: str | None = None
+    clear_team: bool = False
+    """Give the schedule to no team (it then follows the global roles)."""
+
+    def __post_init__(self) -> None:
+        if self.team is not None:
+            require_slug(self.team, field="team")
+
+    def new_team(self, current: str | None) -> str | None:
+        return None if self.clear_team else (self.team or current)
 
 
 class Schedules:
@@ -50,25 +71,31 @@ class Schedules:
         *,
         repository: ScheduleRepository,
         users: UserRepository,
+        teams: TeamDirectory,
         audit: AuditTrail,
         clock: Clock,
     ) -> None:
         self._repository = repository
         self._audit = audit
         self._users = users
+        self._teams = teams
         self._clock = clock
 
     async def all(self, principal: Principal) -> list[Schedule]:
         principal.require(Action.READ)
-        return await self._repository.all()
+        return await self._repository.where(within_teams({}, principal))
 
     async def get(self, principal: Principal, schedule_id: str) -> Schedule:
         principal.require(Action.READ)
-        return await self._repository.get(schedule_id)
+        schedule = await self._repository.get(schedule_id)
+        principal.require(Action.READ, schedule.team)
+        return schedule
 
     async def create(self, principal: Principal, draft: ScheduleDraft) -> Schedule:
-        principal.require(Action.CONFIGURE)
-        schedule = Schedule(id=new_id(), name=draft.name, layers=draft.layers)
+        principal.require(Action.CONFIGURE, draft.team)
+        if draft.team is not None:
+            await self._teams.require_exists(draft.team)
+        schedule = Schedule(id=new_id(), name=draft.name, layers=draft.layers, team=draft.team)
         await self._require_users(_layer_people(schedule.layers))
         await self._repository.create(schedule)
         await self._audit.created(principal, AuditResource.SCHEDULE, schedule)
@@ -77,22 +104,31 @@ class Schedules:
     async def update(
         self, principal: Principal, schedule_id: str, changes: ScheduleChanges
     ) -> Schedule:
-        principal.require(Action.CONFIGURE)
+        current = await self.get(principal, schedule_id)
+        principal.require(Action.CONFIGURE, current.team)
+        moved_to = changes.new_team(current.team)
+        if moved_to != current.team:
+            principal.require(Action.CONFIGURE, moved_to)
+            if moved_to is not None:
+                await self._teams.require_exists(moved_to)
         if changes.layers is not None:
             await self._require_users(_layer_people(changes.layers))
-        return await self._edit(
-            principal,
-            schedule_id,
-            lambda s: dataclasses.replace(
-                s,
-                name=s.name if changes.name is None else changes.name,
-                layers=s.layers if changes.layers is None else changes.layers,
-            ),
-        )
+
+        def change(schedule: Schedule) -> Schedule:
+            # Checked again on the version written: the schedule may have moved meanwhile.
+            principal.require(Action.CONFIGURE, changes.new_team(schedule.team))
+            return dataclasses.replace(
+                schedule,
+                name=schedule.name if changes.name is None else changes.name,
+                layers=schedule.layers if changes.layers is None else changes.layers,
+                team=changes.new_team(schedule.team),
+            )
+
+        return await self._edit(principal, schedule_id, change, Action.CONFIGURE)
 
     async def delete(self, principal: Principal, schedule_id: str) -> None:
-        principal.require(Action.CONFIGURE)
-        current = await self._repository.get(schedule_id)
+        current = await self.get(principal, schedule_id)
+        principal.require(Action.CONFIGURE, current.team)
         await self._repository.delete(schedule_id)
         await self._audit.deleted(principal, AuditResource.SCHEDULE, current)
 
@@ -100,7 +136,7 @@ class Schedules:
         self, principal: Principal, schedule_id: str, layer: Layer, position: int | None = None
     ) -> Schedule:
         """Insert ``layer`` at ``position`` (0 is lowest); on top when None."""
-        principal.require(Action.CONFIGURE)
+        principal.require(Action.CONFIGURE, (await self.get(principal, schedule_id)).team)
         await self._require_users(_participants(layer))
 
         def insert(schedule: Schedule) -> Schedule:
@@ -109,12 +145,12 @@ class Schedules:
             layers.insert(at, layer)
             return dataclasses.replace(schedule, layers=tuple(layers))
 
-        return await self._edit(principal, schedule_id, insert)
+        return await self._edit(principal, schedule_id, insert, Action.CONFIGURE)
 
     async def update_layer(
         self, principal: Principal, schedule_id: str, index: int, layer: Layer
     ) -> Schedule:
-        principal.require(Action.CONFIGURE)
+        principal.require(Action.CONFIGURE, (await self.get(principal, schedule_id)).team)
         await self._require_users(_participants(layer))
 
         def swap(schedule: Schedule) -> Schedule:
@@ -122,10 +158,10 @@ class Schedules:
             layers[_index(index, len(layers), "index")] = layer
             return dataclasses.replace(schedule, layers=tuple(layers))
 
-        return await self._edit(principal, schedule_id, swap)
+        return await self._edit(principal, schedule_id, swap, Action.CONFIGURE)
 
     async def remove_layer(self, principal: Principal, schedule_id: str, index: int) -> Schedule:
-        principal.require(Action.CONFIGURE)
+        principal.require(Action.CONFIGURE, (await self.get(principal, schedule_id)).team)
 
         def drop(schedule: Schedule) -> Schedule:
             layers = list(schedule.layers)
@@ -138,12 +174,12 @@ class Schedules:
                 )
             return dataclasses.replace(schedule, layers=tuple(layers))
 
-        return await self._edit(principal, schedule_id, drop)
+        return await self._edit(principal, schedule_id, drop, Action.CONFIGURE)
 
     async def add_override(
         self, principal: Principal, schedule_id: str, override: Override
     ) -> Override:
-        principal.require(Action.RESPOND)
+        principal.require(Action.RESPOND, (await self.get(principal, schedule_id)).team)
         people = [("userId", override.user_id)]
         if override.replaces is not None:
             people.append(("replaces", override.replaces))
@@ -158,13 +194,13 @@ class Schedules:
                 )
             return dataclasses.replace(schedule, overrides=(*schedule.overrides, override))
 
-        await self._edit(principal, schedule_id, append)
+        await self._edit(principal, schedule_id, append, Action.RESPOND)
         return override
 
     async def remove_override(
         self, principal: Principal, schedule_id: str, override_key: str
     ) -> Schedule:
-        principal.require(Action.RESPOND)
+        principal.require(Action.RESPOND, (await self.get(principal, schedule_id)).team)
 
         def drop(schedule: Schedule) -> Schedule:
             kept = tuple(o for o in schedule.overrides if override_id(o) != override_key)
@@ -175,7 +211,7 @@ class Schedules:
                 )
             return dataclasses.replace(schedule, overrides=kept)
 
-        return await self._edit(principal, schedule_id, drop)
+        return await self._edit(principal, schedule_id, drop, Action.RESPOND)
 
     async def on_call(
         self, principal: Principal, schedule_id: str, at: datetime | None = None
@@ -185,13 +221,14 @@ class Schedules:
         return who_is_on_call(schedule, at or self._clock.now())
 
     async def upcoming(self, principal: Principal, user_id: str, days: int) -> list[UserShift]:
-        """``user_id``'s shifts under way or starting within ``days`` days, across schedules."""
+        """``user_id``'s shifts under way or starting within ``days`` days, across the
+        schedules the caller may read."""
         principal.require(Action.READ)
         if not 1 <= days <= MAX_HORIZON.days:
             raise ValidationError(
                 f"'days' must be between 1 and {MAX_HORIZON.days}, got {days}.", field="days"
             )
-        schedules = await self._repository.with_user(user_id)
+        schedules = await self._repository.with_user(user_id, principal)
         return upcoming_shifts(schedules, user_id, self._clock.now(), timedelta(days=days))
 
     async def people(self, principal: Principal, user_ids: Iterable[str]) -> dict[str, User]:
@@ -211,10 +248,17 @@ class Schedules:
                 )
 
     async def _edit(
-        self, principal: Principal, schedule_id: str, change: Callable[[Schedule], Schedule]
+        self,
+        principal: Principal,
+        schedule_id: str,
+        change: Callable[[Schedule], Schedule],
+        action: Action,
     ) -> Schedule:
+        """Callers check `action` before any lookup of theirs; it is checked again here on
+        each version loaded, as the schedule may change team between the two."""
         for _ in range(EDIT_ATTEMPTS):
             schedule, revision = await self._repository.load(schedule_id)
+            principal.require(action, schedule.team)
             changed = change(schedule)
             if await self._repository.save_if_unchanged(changed, revision):
                 await self._audit.updated(principal, AuditResource.SCHEDULE, schedule, changed)

@@ -47,3 +47,8 @@ class ServiceRepository:
     async def all(self) -> list[Service]:
         cursor = self._services.find({}).sort("name", 1)
         return [Service.from_document(doc) async for doc in cursor]
+
+    async def owners(self) -> dict[str, str | None]:
+        """Each service's owning team slug (None when no team owns it)."""
+        cursor = self._services.find({}, {"team": 1})
+        return {doc["_id"]: doc.get("team") async for doc in cursor}

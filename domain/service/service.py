@@ -10,11 +10,27 @@ from domain.errors import NotFoundError
 from domain.ids import new_id
 from domain.service.model import Service, ServiceChanges, ServiceDraft
 from domain.service.repository import ServiceRepository
+from domain.team.ownership import ServiceOwners
+from domain.team.service import TeamDirectory
 
 
 class ServiceCatalog:
-    def __init__(self, *, repository: ServiceRepository, audit: AuditTrail, clock: Clock) -> None:
+    """Services are read by whoever may read their owning team's things (anyone signed in
+    when no team owns them); creating one for a team, or changing it, needs CONFIGURE in
+    that team, and moving it to another team needs CONFIGURE in both."""
+
+    def __init__(
+        self,
+        *,
+        repository: ServiceRepository,
+        owners: ServiceOwners,
+        teams: TeamDirectory,
+        audit: AuditTrail,
+        clock: Clock,
+    ) -> None:
         self._repository = repository
+        self._owners = owners
+        self._teams = teams
         self._audit = audit
         self._clock = clock
         # Names and ids never change once a service exists, so found services can be
@@ -23,7 +39,9 @@ class ServiceCatalog:
         self._routing_by_name: dict[str, Service] = {}
 
     async def create(self, principal: Principal, draft: ServiceDraft) -> Service:
-        principal.require(Action.CONFIGURE)
+        principal.require(Action.CONFIGURE, draft.team)
+        if draft.team is not None:
+            await self._teams.require_exists(draft.team)
         service = Service(
             id=new_id(),
             name=draft.name,
@@ -35,16 +53,22 @@ class ServiceCatalog:
             runbooks=draft.runbooks,
         )
         await self._repository.insert(service)
+        self._owners.forget()
         await self._audit.created(principal, AuditResource.SERVICE, service)
         return service
 
     async def update(
         self, principal: Principal, service_id: str, changes: ServiceChanges
     ) -> Service:
-        principal.require(Action.CONFIGURE)
         current = await self.get(principal, service_id)
+        principal.require(Action.CONFIGURE, current.team)
         updated = changes.apply(current)
+        if updated.team != current.team:
+            principal.require(Action.CONFIGURE, updated.team)
+            if updated.team is not None:
+                await self._teams.require_exists(updated.team)
         await self._repository.replace(updated)
+        self._owners.forget()
         await self._audit.updated(principal, AuditResource.SERVICE, current, updated)
         self._routing_by_id.pop(service_id, None)
         self._routing_by_name.pop(updated.name, None)
@@ -60,19 +84,21 @@ class ServiceCatalog:
 
     async def all(self, principal: Principal) -> list[Service]:
         principal.require(Action.READ)
-        return await self._repository.all()
+        return [s for s in await self._repository.all() if principal.can(Action.READ, s.team)]
 
     async def get(self, principal: Principal, service_id: str) -> Service:
         principal.require(Action.READ)
         found = await self._repository.by_ids([service_id])
         if service_id not in found:
             raise NotFoundError(f"No service with id '{service_id}'.")
+        principal.require(Action.READ, found[service_id].team)
         return found[service_id]
 
     async def by_ids(self, principal: Principal, ids: list[str]) -> dict[str, Service]:
-        """Batch lookup for loaders; unknown ids are simply absent."""
+        """Batch lookup for loaders; unknown and unreadable ids are simply absent."""
         principal.require(Action.READ)
-        return await self._repository.by_ids(ids)
+        found = await self._repository.by_ids(ids)
+        return {i: s for i, s in found.items() if principal.can(Action.READ, s.team)}
 
     async def routing_target(self, service_id: str) -> Service:
         """The service an integration key is bound to (ingest routing; caller checked INGEST)."""

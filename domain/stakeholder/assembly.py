@@ -22,6 +22,7 @@ from domain.stakeholder.service import StatusUpdates
 from domain.stakeholder.subscriptions import StakeholderSubscriptions
 from domain.stakeholder.templates import UpdateTemplates
 from domain.store.database import Database
+from domain.team.ownership import ServiceOwners
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ def build_stakeholders(
     *,
     desk: IncidentDesk,
     services: ServiceCatalog,
+    owners: ServiceOwners,
     contacts: ContactBook,
     notifier: UpdateNotifier,
     publisher: EventPublisher,
@@ -63,7 +65,12 @@ def build_stakeholders(
             clock=clock,
         ),
         subscriptions=StakeholderSubscriptions(
-            repository=subscriptions, contacts=contacts, desk=desk, services=services, clock=clock
+            repository=subscriptions,
+            contacts=contacts,
+            desk=desk,
+            services=services,
+            owners=owners,
+            clock=clock,
         ),
         templates=templates,
     )

@@ -63,8 +63,12 @@ class StatusUpdates:
     async def of_incidents(
         self, principal: Principal, incident_ids: list[str]
     ) -> dict[str, list[StatusUpdate]]:
+        """An unreadable incident's list is empty."""
         principal.require(Action.READ)
-        return await self._repository.of_incidents(incident_ids)
+        found = await self._repository.of_incidents(
+            await self._desk.readable_ids(principal, incident_ids)
+        )
+        return {i: found.get(i, []) for i in incident_ids}
 
     async def preview(self, principal: Principal, template_id: str, incident_id: str) -> str:
         """A template rendered for an incident, as postStatusUpdate would send it."""
@@ -75,8 +79,7 @@ class StatusUpdates:
         )
 
     async def post(self, principal: Principal, draft: StatusUpdateDraft) -> PostedUpdate:
-        principal.require(Action.RESPOND)
-        incident = await self._desk.get(principal, draft.incident_id)
+        incident = await self._desk.require(principal, Action.RESPOND, draft.incident_id)
         service_name = await self._service_name(principal, incident)
         body = draft.body
         if draft.template_id is not None:

@@ -16,6 +16,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "services": [IndexModel([("name", ASCENDING)], unique=True)],
     "integration_keys": [IndexModel([("secret_hash", ASCENDING)], unique=True)],
     "users": [IndexModel([("name", ASCENDING)], unique=True)],
+    "team_members": [IndexModel([("user_id", ASCENDING)]), IndexModel([("team", ASCENDING)])],
     "api_tokens": [
         IndexModel([("secret_hash", ASCENDING)], unique=True),
         IndexModel([("user_id", ASCENDING)]),

@@ -12,6 +12,8 @@ from domain.errors import NotFoundError, UnauthenticatedError
 from domain.ids import new_id
 from domain.integration.repository import IntegrationKeyRepository
 from domain.secrets import SecretKind, generate_secret, hash_secret, kind_of
+from domain.team.principals import user_principal
+from domain.team.repository import TeamRepository
 from domain.user.model import ApiToken, IssuedToken, User, UserChanges, UserDraft
 from domain.user.repository import UserRepository
 
@@ -26,10 +28,12 @@ class UserDirectory:
         *,
         users: UserRepository,
         integration_keys: IntegrationKeyRepository,
+        teams: TeamRepository,
         audit: AuditTrail,
         clock: Clock,
     ) -> None:
         self._users = users
+        self._teams = teams
         self._audit = audit
         self._keys = integration_keys
         self._clock = clock
@@ -47,7 +51,7 @@ class UserDirectory:
             # Tokens given through VIGIL_ADMIN_TOKEN may lack the "vgl_" prefix.
             user = await self._users.user_for_token_hash(secret_hash)
             if user is not None:
-                return Principal(PrincipalKind.USER, user.id, user.name, role=user.role)
+                return await user_principal(user, self._teams)
         raise UnauthenticatedError("The bearer token is unknown or was revoked.")
 
     async def create_user(self, principal: Principal, draft: UserDraft) -> User:

@@ -49,3 +49,22 @@ async def user_for_role(client: GraphQLClient, role: str) -> RoleUser:
 async def token_for_role(client: GraphQLClient, role: str) -> str:
     """A new user with `role` (VIEWER, RESPONDER, ADMIN) and an API token for them."""
     return (await user_for_role(client, role)).token
+
+
+CREATE_TEAM = """mutation($input: CreateTeamInput!) { createTeam(input: $input) { slug } }"""
+SET_TEAM_MEMBER = """mutation($slug: ID!, $userId: ID!, $role: TeamRole!) {
+  setTeamMember(slug: $slug, userId: $userId, role: $role) { role } }"""
+
+
+async def new_team(admin: GraphQLClient, prefix: str = "team") -> str:
+    """A new team (created by an admin); returns its slug."""
+    slug = unique(prefix)
+    await admin.data(CREATE_TEAM, {"input": {"slug": slug, "name": slug}})
+    return slug
+
+
+async def team_member(admin: GraphQLClient, team: str, role: str) -> RoleUser:
+    """A new user (global role VIEWER) with `role` (VIEWER, RESPONDER, MANAGER) in `team`."""
+    user = await user_for_role(admin, "VIEWER")
+    await admin.data(SET_TEAM_MEMBER, {"slug": team, "userId": user.id, "role": role})
+    return user

@@ -20,7 +20,7 @@ from PIL import Image
 
 from domain.escalation.page_log import COLLECTION as PAGES
 from tests.api.escalation import create_policy, step, user_target
-from tests.api.helpers import token_for_role
+from tests.api.helpers import new_team, token_for_role
 from tests.api.queries import ACKNOWLEDGE, INGEST, RESOLVE
 from tests.api.schedules import new_user
 from tests.support import ADMIN_TOKEN, GraphQLClient, LiveServer, eventually, live_server, unique
@@ -89,7 +89,7 @@ async def test_figures_of_incidents_alerts_and_pages_created_through_the_api(
 ) -> None:
     client = GraphQLClient(own_server)
     start = datetime.now(UTC) - timedelta(seconds=2)
-    team = unique("team")
+    team = await new_team(client)
     ann = (
         await client.data(
             CREATE_USER,
@@ -333,14 +333,15 @@ async def test_users_have_a_time_zone_they_may_change_themselves(
 
 
 async def test_services_have_an_optional_team(client: GraphQLClient) -> None:
+    payments, search = await new_team(client, "payments"), await new_team(client, "search")
     service = (
-        await client.data(CREATE_SERVICE, {"input": {"name": unique("svc"), "team": "payments"}})
+        await client.data(CREATE_SERVICE, {"input": {"name": unique("svc"), "team": payments}})
     )["createService"]
-    assert service["team"] == "payments"
-    moved = await client.data(UPDATE_SERVICE, {"id": service["id"], "input": {"team": "search"}})
-    assert moved["updateService"]["team"] == "search"
+    assert service["team"] == payments
+    moved = await client.data(UPDATE_SERVICE, {"id": service["id"], "input": {"team": search}})
+    assert moved["updateService"]["team"] == search
     kept = await client.data(UPDATE_SERVICE, {"id": service["id"], "input": {}})
-    assert kept["updateService"]["team"] == "search"
+    assert kept["updateService"]["team"] == search
     cleared = await client.data(UPDATE_SERVICE, {"id": service["id"], "input": {"clearTeam": True}})
     assert cleared["updateService"]["team"] is None
     body = await client.execute(

@@ -101,7 +101,9 @@ async def test_a_subscription_run_in_process_yields_through_graphql_core(
     sid = (await client.data(CREATE_SERVICE, {"input": {"name": name}}))["createService"]["id"]
     state = server.app.state
     context = Context(container=state.container, authenticator=state.authenticator)
-    context.authenticate(await state.container.users.authenticate(ADMIN_TOKEN))
+    context.authenticate(
+        await state.container.users.authenticate(ADMIN_TOKEN), f"Bearer {ADMIN_TOKEN}"
+    )
     stream = await schema.subscribe(
         NARROW, variable_values={"f": {"serviceIds": [sid]}}, context_value=context
     )

@@ -32,6 +32,7 @@ from domain.errors import ErrorCode, StoreUnavailableError
 from domain.integration.repository import IntegrationKeyRepository
 from domain.store.database import Database, connect
 from domain.store.embedded import free_loopback_port
+from domain.team.repository import TeamRepository
 from domain.user.repository import UserRepository
 from domain.user.service import UserDirectory
 from vigil.background import MAX_BACKOFF_S, PeriodicTasks
@@ -108,6 +109,7 @@ async def test_credentials_that_cannot_be_checked_are_store_unavailable(
     users = UserDirectory(
         users=UserRepository(dead_store),
         integration_keys=IntegrationKeyRepository(dead_store),
+        teams=TeamRepository(dead_store),
         audit=AuditTrail(repository=AuditRepository(dead_store), clock=SystemClock()),
         clock=SystemClock(),
     )

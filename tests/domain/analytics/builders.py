@@ -85,15 +85,17 @@ def user(user_id: str, name: str, time_zone: str = "UTC") -> User:
     )
 
 
-def page(key: str, user_id: str, incident_id: str, at: datetime) -> PageRequest:
+def page(
+    key: str, user_id: str, incident_id: str, at: datetime, service_id: str = "svc"
+) -> PageRequest:
     return PageRequest(
         key=key,
         incident_id=incident_id,
         incident_number=1,
         incident_title="t",
         severity="error",
-        service_id="svc",
-        service_name="svc",
+        service_id=service_id,
+        service_name=service_id,
         alert_count=1,
         user_id=user_id,
         step=1,

@@ -15,13 +15,14 @@ from domain.alert.repository import AlertRepository
 from domain.analytics.charts import Chart, ChartFormat
 from domain.analytics.model import Grouping, ReportPeriod
 from domain.analytics.service import Analytics
-from domain.auth import Principal, PrincipalKind, Role
+from domain.auth import Principal, PrincipalKind, Role, TeamRole
 from domain.errors import ForbiddenError
 from domain.escalation.page_log import PageLog
 from domain.ids import new_id
 from domain.incident.repository import IncidentRepository
 from domain.service.repository import ServiceRepository
 from domain.store.database import Database
+from domain.team.ownership import ServiceOwners
 from domain.user.repository import UserRepository
 from tests.domain.analytics.builders import alert, incident, page, service, user, utc
 
@@ -37,6 +38,7 @@ def analytics_on(db: Database) -> Analytics:
         alerts=AlertRepository(db),
         pages=PageLog(db),
         services=ServiceRepository(db),
+        owners=ServiceOwners(ServiceRepository(db)),
         users=UserRepository(db),
     )
 
@@ -95,9 +97,20 @@ async def test_a_report_reads_services_teams_and_time_zones_from_the_store(
     )
     await AlertRepository(db).insert_new([alert("a1", checkout, "grafana", START)])
     # 22:30 UTC in November is 23:30 in Berlin.
-    await PageLog(db).page([page("k1", "u-ann", "i1", utc(11, 2, 22, 30))])
+    await PageLog(db).page([page("k1", "u-ann", "i1", utc(11, 2, 22, 30), checkout.id)])
 
-    report = await analytics_on(db).report(VIEWER, ReportPeriod(START, END), Grouping.TEAM)
+    payments_viewer = Principal(
+        PrincipalKind.USER,
+        "pv",
+        "pv",
+        role=Role.VIEWER,
+        team_roles=(("payments", TeamRole.VIEWER),),
+    )
+    analytics = analytics_on(db)
+    report = await analytics.report(payments_viewer, ReportPeriod(START, END), Grouping.TEAM)
+    # Outside the team, none of it counts: neither incidents, alerts nor pages.
+    outside = await analytics.report(VIEWER, ReportPeriod(START, END), Grouping.TEAM)
+    assert (outside.groups, outside.on_call) == ([], [])
 
     (group,) = report.groups
     assert (group.label, group.figures.incidents, group.figures.alerts) == ("payments", 1, 1)

@@ -29,6 +29,10 @@ from domain.service.model import Runbook, Service
 from domain.service.repository import ServiceRepository
 from domain.service.service import ServiceCatalog
 from domain.store.database import Database
+from domain.team.ownership import ServiceOwners
+from domain.team.repository import TeamRepository
+from domain.team.service import TeamDirectory
+from domain.user.repository import UserRepository
 from tests.support import stored_alert
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -125,8 +129,20 @@ def context_on(
     db: Database, clock: MovableClock, postmortems: Postmortems | None = None
 ) -> Context:
     audit = AuditTrail(repository=AuditRepository(db), clock=clock)
-    catalog = ServiceCatalog(repository=ServiceRepository(db), audit=audit, clock=clock)
-    return build_context(db, services=catalog, clock=clock, postmortems=postmortems)
+    services = ServiceRepository(db)
+    teams = TeamDirectory(
+        repository=TeamRepository(db), users=UserRepository(db), audit=audit, clock=clock
+    )
+    catalog = ServiceCatalog(
+        repository=services, owners=ServiceOwners(services), teams=teams, audit=audit, clock=clock
+    )
+    return build_context(
+        db,
+        services=catalog,
+        owners=ServiceOwners(services),
+        clock=clock,
+        postmortems=postmortems,
+    )
 
 
 async def test_similar_incidents_come_with_their_note_and_postmortem(db: Database) -> None:

@@ -28,6 +28,10 @@ from domain.service.model import Service
 from domain.service.repository import ServiceRepository
 from domain.store.database import Database
 from domain.store.timestamps import to_ms
+from domain.team.ownership import ServiceOwners
+from domain.team.repository import TeamRepository
+from domain.team.service import TeamDirectory
+from domain.user.repository import UserRepository
 from tests.domain.schedule.builders import layer, rotation, schedule
 from tests.support import unique
 
@@ -69,7 +73,17 @@ class RecordingPublisher:
 
 def engine_on(db: Database, clock: MovableClock, pager: RecordingPager) -> Escalation:
     audit = AuditTrail(repository=AuditRepository(db), clock=clock)
-    escalation = build_escalation(db, publisher=RecordingPublisher(), audit=audit, clock=clock)
+    teams = TeamDirectory(
+        repository=TeamRepository(db), users=UserRepository(db), audit=audit, clock=clock
+    )
+    escalation = build_escalation(
+        db,
+        publisher=RecordingPublisher(),
+        teams=teams,
+        owners=ServiceOwners(ServiceRepository(db)),
+        audit=audit,
+        clock=clock,
+    )
     escalation.pages.deliver_through(pager)
     return escalation
 

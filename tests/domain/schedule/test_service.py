@@ -16,6 +16,8 @@ from domain.clock import SystemClock
 from domain.schedule.model import Override, OverrideKind, Schedule
 from domain.schedule.repository import ScheduleRepository
 from domain.schedule.service import ScheduleDraft, Schedules
+from domain.team.repository import TeamRepository
+from domain.team.service import TeamDirectory
 from domain.user.model import User
 from domain.user.repository import UserRepository
 from tests.domain.schedule.builders import layer, rotation, utc
@@ -36,7 +38,11 @@ async def stores(tmp_path: Path) -> AsyncIterator[tuple[Schedules, ScheduleRepos
         repository = ScheduleRepository(db)
         clock = SystemClock()
         audit = AuditTrail(repository=AuditRepository(db), clock=clock)
-        yield Schedules(repository=repository, users=users, audit=audit, clock=clock), repository
+        teams = TeamDirectory(repository=TeamRepository(db), users=users, audit=audit, clock=clock)
+        yield (
+            Schedules(repository=repository, users=users, teams=teams, audit=audit, clock=clock),
+            repository,
+        )
 
 
 async def test_concurrent_overrides_are_all_kept(

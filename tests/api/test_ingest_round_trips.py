@@ -1,0 +1,147 @@
+"""An ingest batch costs a fixed set of store commands on the real store.
+
+Counted by command and collection, so a removed round trip that comes back (a second
+incident write, re-reading incidents just written or read, the escalation starter's
+service lookup on every batch) fails here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pymongo.monitoring import CommandStartedEvent
+
+from domain.escalation import service_policies
+from domain.noise import controls
+from tests.api.queries import INGEST
+from tests.support import CommandCounter, GraphQLClient, LiveServer, live_server, unique
+
+# Commands of the ingest path. Auth, noise rules and teams are read through caches whose
+# refresh depends on the clock, so they are left out of the count.
+INGEST_COLLECTIONS = {
+    "alerts",
+    "open_keys",
+    "incidents",
+    "timeline",
+    "ingest_journal",
+    "counters",
+    "services",
+    "escalation_policies",
+    "escalation_runs",
+}
+
+
+class CollectionCounter(CommandCounter):
+    """Also remembers each counted command's collection (a client-level bulkWrite's, in
+    order, joined by '+')."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_collection: Counter[tuple[str, str]] = Counter()
+
+    def started(self, event: CommandStartedEvent) -> None:
+        before = len(self.commands)
+        super().started(event)
+        if len(self.commands) > before:
+            name = event.command_name
+            if name == "bulkWrite":
+                spaces = [entry["ns"].split(".", 1)[1] for entry in event.command["nsInfo"]]
+                self.by_collection[(name, "+".join(spaces))] += 1
+            else:
+                self.by_collection[(name, str(event.command.get(name)))] += 1
+
+
+@pytest.fixture(scope="module")
+async def counted(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LiveServer]:
+    data_dir: Path = tmp_path_factory.mktemp("round-trips")
+    async with live_server(data_dir, counter=CollectionCounter()) as running:
+        yield running
+
+
+async def ingest_counted(
+    server: LiveServer, alerts: list[dict[str, Any]]
+) -> tuple[Counter[tuple[str, str]], list[dict[str, Any]]]:
+    counter = server.counter
+    assert isinstance(counter, CollectionCounter)
+    counter.commands.clear()
+    counter.by_collection.clear()
+    counter.request_id = request_id = uuid.uuid4().hex
+    try:
+        data = await GraphQLClient(server).data(INGEST, {"alerts": alerts}, request_id=request_id)
+    finally:
+        counter.request_id = None
+    kept = Counter(
+        {
+            key: n
+            for key, n in counter.by_collection.items()
+            if set(key[1].split("+")) <= INGEST_COLLECTIONS
+        }
+    )
+    results: list[dict[str, Any]] = data["ingestAlerts"]
+    return kept, results
+
+
+def alert(service: str, summary: str, at: datetime) -> dict[str, Any]:
+    return {"service": service, "summary": summary, "occurredAt": at.isoformat()}
+
+
+async def test_a_batch_of_100_costs_seven_store_commands(
+    counted: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cached lookups must not expire between the batches of a slow test machine.
+    monkeypatch.setattr(service_policies, "REFRESH_SECONDS", 3600.0)
+    monkeypatch.setattr(controls, "REFRESH_SECONDS", 3600.0)
+    service = unique("trips")
+    base = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    first = [alert(service, f"disk {n}", base + timedelta(seconds=n)) for n in range(50)]
+    _, opened = await ingest_counted(counted, first)
+    assert {r["outcome"] for r in opened} == {"CREATED"}
+
+    # 50 repeats, 25 new alerts joining the open incident, 25 opening a new one (an hour
+    # later, beyond the correlation window).
+    joining = [alert(service, f"cpu {n}", base + timedelta(seconds=60 + n)) for n in range(25)]
+    later = [alert(service, f"mem {n}", base + timedelta(hours=1, seconds=n)) for n in range(25)]
+    commands, results = await ingest_counted(counted, first + joining + later)
+
+    outcomes = Counter(r["outcome"] for r in results)
+    assert outcomes == {"DEDUPLICATED": 50, "CREATED": 50}
+    grown = opened[0]["incident"]["id"]
+    assert {r["incident"]["id"] for r in results[:75]} == {grown}
+    assert results[0]["incident"]["alertCount"] == 75, "the outcome shows the incident as written"
+    assert len({r["incident"]["id"] for r in results[75:]}) == 1
+    assert commands == {
+        ("find", "open_keys"): 1,  # dedup: claims of the batch's keys
+        ("find", "alerts"): 1,  # dedup: the alerts holding them
+        ("find", "incidents"): 1,  # open incidents to correlate against
+        # the journal's note, then the new incident and the grown one
+        ("bulkWrite", "ingest_journal+incidents"): 1,
+        ("insert", "open_keys"): 1,
+        ("insert", "alerts"): 1,
+        ("bulkWrite", "timeline+alerts"): 1,  # timeline entries, repeat counts
+    }, commands
+
+
+async def test_a_batch_of_repeats_only_reads_and_counts(
+    counted: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(controls, "REFRESH_SECONDS", 3600.0)
+    service = unique("repeats")
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    batch = [alert(service, f"disk {n}", at + timedelta(seconds=n)) for n in range(100)]
+    await ingest_counted(counted, batch)
+
+    commands, results = await ingest_counted(counted, batch)
+
+    assert {r["outcome"] for r in results} == {"DEDUPLICATED"}
+    assert commands == {
+        ("find", "open_keys"): 1,
+        ("find", "alerts"): 1,
+        ("bulkWrite", "alerts"): 1,  # repeat counts
+        ("find", "incidents"): 1,  # the incident the results name
+    }, commands
