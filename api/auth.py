@@ -41,8 +41,9 @@ class Authenticator:
     ) -> None:
         self._users = users
         self._monotonic = monotonic
-        self._cache: dict[str, tuple[Principal, float]] = {}
-        """Principals by secret hash, with when they were loaded."""
+        self._cache: dict[str, tuple[Principal | UnauthenticatedError, float]] = {}
+        """What each secret (by hash) stood for when last loaded: a principal, or the refusal
+        of a revoked or unknown one; with when the load started."""
         self._loading: dict[str, asyncio.Future[Principal]] = {}
         """Loads in flight: every live subscriber of one token re-checks it in the same
         instant when its entry expires, and they share one load instead of each reading."""
@@ -52,17 +53,31 @@ class Authenticator:
     ) -> Principal:
         secret = bearer_secret(header)
         key = hash_secret(secret)
-        now = self._monotonic()
         cached = self._cache.get(key)
-        if cached is not None and now - cached[1] < _max_age(cached[0], max_age_s):
-            return cached[0]
+        if cached is not None and self._monotonic() - cached[1] < _max_age(cached[0], max_age_s):
+            return _principal_or_raise(cached[0])
+        # Shielded: one caller giving up (a closed websocket) must not cancel the others' load.
+        return await asyncio.shield(self._load_once(key, secret))
+
+    def remembered(self, header: str, *, max_age_s: float) -> Principal | None:
+        """What `header` stood for when last loaded, without waiting: live operations ask
+        before every event, and must not all stall on the store at once. An entry older
+        than `max_age_s` is reloaded in the background, and later calls see the result
+        (a revoked token then raises UNAUTHENTICATED). None when nothing is remembered."""
+        secret = bearer_secret(header)
+        key = hash_secret(secret)
+        cached = self._cache.get(key)
+        if cached is None or self._monotonic() - cached[1] >= _max_age(cached[0], max_age_s):
+            self._load_once(key, secret)
+        return None if cached is None else _principal_or_raise(cached[0])
+
+    def _load_once(self, key: str, secret: str) -> asyncio.Future[Principal]:
         loading = self._loading.get(key)
         if loading is None:
             loading = asyncio.ensure_future(self._load(key, secret))
             self._loading[key] = loading
             loading.add_done_callback(partial(self._loaded, key))
-        # Shielded: one caller giving up (a closed websocket) must not cancel the others' load.
-        return await asyncio.shield(loading)
+        return loading
 
     def _loaded(self, key: str, load: asyncio.Future[Principal]) -> None:
         self._loading.pop(key, None)
@@ -72,20 +87,29 @@ class Authenticator:
     async def _load(self, key: str, secret: str) -> Principal:
         started = self._monotonic()
         try:
-            principal = await self._users.authenticate(secret)
+            found: Principal | UnauthenticatedError = await self._users.authenticate(secret)
+        except UnauthenticatedError as refused:
+            found = refused
         except ConnectionFailure as exc:
             # A domain error, so GraphQL (HTTP and websocket) and webhooks answer it as
-            # STORE_UNAVAILABLE instead of failing outside their error handling.
+            # STORE_UNAVAILABLE instead of failing outside their error handling. What was
+            # remembered stays: an outage is not a revocation.
             raise StoreUnavailableError(
                 "The database is unavailable, so the credentials cannot be checked."
             ) from exc
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
-        self._cache[key] = (principal, started)
-        return principal
+        self._cache[key] = (found, started)
+        return _principal_or_raise(found)
 
 
-def _max_age(principal: Principal, asked_s: float) -> float:
-    if principal.kind is PrincipalKind.USER:
+def _principal_or_raise(found: Principal | UnauthenticatedError) -> Principal:
+    if isinstance(found, UnauthenticatedError):
+        raise found
+    return found
+
+
+def _max_age(found: Principal | UnauthenticatedError, asked_s: float) -> float:
+    if isinstance(found, UnauthenticatedError) or found.kind is PrincipalKind.USER:
         return min(asked_s, USER_CACHE_SECONDS)
     return asked_s

@@ -50,13 +50,15 @@ class Context:
         self._principal, self._credentials, self._auth_error = principal, credentials, None
 
     async def recheck(self) -> Principal:
-        """The caller as it is now (at most RECHECK_SECONDS old): a live operation asks
-        before each event, so a revoked token or team role stops what it may see.
-        Raises UNAUTHENTICATED once the token is revoked."""
+        """The caller as it is now (at most RECHECK_SECONDS old, plus the time to load
+        it): a live operation asks before each event, so a revoked token or team role
+        stops what it may see. Raises UNAUTHENTICATED once the token is revoked."""
         principal = self.principal
         if self._credentials is None:
             return principal
-        fresh = await self.authenticator.from_header(self._credentials, max_age_s=RECHECK_SECONDS)
+        fresh = self.authenticator.remembered(self._credentials, max_age_s=RECHECK_SECONDS)
+        if fresh is None:
+            fresh = await self.authenticator.from_header(self._credentials)
         if fresh != principal:
             self._principal = fresh
             self.refresh_loaders()

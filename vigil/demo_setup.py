@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +105,9 @@ async def _schedule(client: DemoClient, user_id: str, report: SetupReport) -> st
             "participants": [user_id],
             "handoff": "09:00:00",
             "timeZone": "UTC",
-            "startsOn": datetime.now(UTC).date().isoformat(),
+            # A week back: a rotation starting today would leave nobody on call before
+            # today's 09:00 hand-off.
+            "startsOn": (datetime.now(UTC) - timedelta(weeks=1)).date().isoformat(),
             "shiftLength": {"count": 1, "unit": "WEEKS"},
         },
     }

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from api.auth import USER_CACHE_SECONDS, Authenticator
 from domain.auth import Principal, PrincipalKind, Role
+from domain.errors import UnauthenticatedError
 from domain.user.service import UserDirectory
 
 
@@ -64,3 +67,31 @@ async def test_a_waiter_that_gives_up_does_not_cancel_the_others() -> None:
     impatient.cancel()
     assert (await patient).name == "ann"
     assert directory.loads == 1
+
+
+class RevokingDirectory(CountingDirectory):
+    """Knows the token until `revoked` is set."""
+
+    revoked = False
+
+    async def authenticate(self, secret: str) -> Principal:
+        principal = await super().authenticate(secret)
+        if self.revoked:
+            raise UnauthenticatedError("The bearer token is unknown or was revoked.")
+        return principal
+
+
+async def test_a_live_recheck_never_waits_and_sees_a_revocation_after_the_reload() -> None:
+    directory, clock = RevokingDirectory(), [0.0]
+    auth = authenticator(directory, clock)
+    assert auth.remembered("Bearer vgl_x", max_age_s=1.0) is None  # nothing yet: load it
+    await asyncio.sleep(0.1)
+    assert directory.loads == 1
+    directory.revoked = True
+    clock[0] = 1.5
+    # Old enough to reload: answered from memory at once, reloaded in the background.
+    assert auth.remembered("Bearer vgl_x", max_age_s=1.0) is not None
+    await asyncio.sleep(0.1)
+    assert directory.loads == 2
+    with pytest.raises(UnauthenticatedError):
+        auth.remembered("Bearer vgl_x", max_age_s=1.0)

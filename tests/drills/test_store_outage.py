@@ -236,6 +236,10 @@ async def _drill(running: Cluster, server: VigilProcess, store: EmbeddedStore, p
     assert report["lost"] == 0
     assert report["duplicates"] == 0
     assert report["background_backoffs"] >= 2, "the background loops met both outages"
-    assert report["tracebacks_in_log"] == 0, "an outage is logged in one line, not a traceback"
+    at = log.find("Traceback")
+    first_traceback = log[max(0, at - 300) : at + 3000] if at >= 0 else ""
+    assert report["tracebacks_in_log"] == 0, (
+        f"an outage is logged in one line, not a traceback:\n{first_traceback}"
+    )
     async with httpx.AsyncClient(trust_env=False) as http:
         assert (await http.get(f"{base_url}/healthz")).status_code == 200

@@ -3,6 +3,7 @@ services' things a principal may read or act on."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ from domain.service.model import Service
 from domain.service.repository import ServiceRepository
 from domain.store.database import Database
 from domain.team.ownership import TTL_SECONDS, ServiceOwners
+from tests.support import eventually
 
 
 class Ticks:
@@ -81,7 +83,9 @@ async def test_a_service_created_elsewhere_is_found_at_once(db: Database) -> Non
     assert not await owners.can(user(Role.RESPONDER), Action.RESPOND, late.id)
 
 
-async def test_a_change_of_team_is_seen_once_the_map_expires(db: Database) -> None:
+async def test_a_change_of_team_is_seen_once_the_map_expires_and_is_read_again(
+    db: Database,
+) -> None:
     services = ServiceRepository(db)
     ticks = Ticks()
     owners = ServiceOwners(services, monotonic=ticks)
@@ -90,7 +94,13 @@ async def test_a_change_of_team_is_seen_once_the_map_expires(db: Database) -> No
     await services.replace(dataclasses.replace(service, team="search"))
     assert await owners.owner_of(service.id) == "payments"
     ticks.now += TTL_SECONDS
-    assert await owners.owner_of(service.id) == "search"
+    # The expired map still answers at once, while one read refreshes it.
+    assert await owners.owner_of(service.id) == "payments"
+
+    async def moved() -> bool:
+        return await owners.owner_of(service.id) == "search"
+
+    assert await eventually(moved, seconds=2)
 
 
 async def test_forget_reads_the_owners_again(db: Database) -> None:
@@ -101,3 +111,29 @@ async def test_forget_reads_the_owners_again(db: Database) -> None:
     await services.replace(dataclasses.replace(service, team=None))
     owners.forget()
     assert await owners.owner_of(service.id) is None
+
+
+class CountingServices(ServiceRepository):
+    """The real repository, counting how often the owner map is read."""
+
+    reads = 0
+
+    async def owners(self) -> dict[str, str | None]:
+        self.reads += 1
+        return await super().owners()
+
+
+async def test_subscribers_checking_a_new_service_at_once_read_the_map_once(
+    db: Database,
+) -> None:
+    services = CountingServices(db)
+    owners = ServiceOwners(services, monotonic=Ticks())
+    await owners.owner_of("warm")
+    reads_before = services.reads
+    # An alert registers a service this process has not seen; 500 live subscribers
+    # check its first event in the same instant.
+    fresh = await add_service(services, "payments")
+    viewer = user(Role.VIEWER, payments=TeamRole.VIEWER)
+    allowed = await asyncio.gather(*(owners.can(viewer, Action.READ, fresh.id) for _ in range(500)))
+    assert all(allowed)
+    assert services.reads - reads_before == 1
