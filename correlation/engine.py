@@ -13,28 +13,34 @@ their incidents, ``bind`` once a new incident has its stored id, and
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
-from operator import itemgetter, le, mul
+from operator import le
 
-from correlation.bursts import BurstDetector
-from correlation.features import FEATURES, LOCALITY_LABELS, AlertContext, FeatureBuilder
+from correlation.bursts import SURGE_WINDOW, BurstDetector, SurgeMemory
+from correlation.features import FEATURES, LOCALITY_LABELS, SLACK, AlertContext, FeatureBuilder
 from correlation.interface import AlertFacts
 from correlation.model import CorrelationModel
-from correlation.templates import TemplateIndex, mask
+from correlation.templates import TemplateIndex, mask, mask_key
 from correlation.topology import Topology
 from correlation.working_set import IncidentState, Observation, WorkingSet
 
 _EXPLAINED_SIGNALS = 3
 _MASK_CACHE = 100_000
-# Bounds are compared with this much room for rounding, so pruning never changes a choice.
-_SLACK = 1e-9
-_BOUND = itemgetter(0)
 _LOCALITY = frozenset(LOCALITY_LABELS)
 # Topology or co-occurrence this weak does not make an incident worth scoring.
 _RELATED_MINIMUM = 0.3
+# A surge continues a running incident when fewer than this share of its alerts are
+# kinds seen lately and most are on services the incident already involves.
+_SEEN_LATELY = 0.6
+_SHARED_SERVICES = 0.8
+# Running incidents a surge may continue: among the few most recently active, ones
+# with an alert in the last minute that were already open a minute before the surge.
+_RUNNING = 4
+_ACTIVE = 60.0
+_RUNNING_FOR = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +52,10 @@ class Signal:
     contribution: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Verdict:
-    """What the engine decided for one alert, and why.
+    """What the engine decided for one alert, and why; read-only by convention (not
+    frozen: one is built per alert, and a frozen dataclass costs several times as much).
 
     ``incident_id`` is always set: for ``opened`` incidents it is the engine's
     provisional id until ``CorrelationEngine.bind`` gives it the stored one.
@@ -126,7 +133,10 @@ class CorrelationEngine:
         self._opened = 0
         self._related: dict[str, tuple[str, ...]] = {}
         self.bursts = BurstDetector()
+        self.surges = SurgeMemory()
         self._masked: dict[str, str] = {}
+        self._localities: dict[tuple[tuple[str, str], ...], frozenset[str]] = {}
+        self._recent, self._service_horizon = horizons.recent, horizons.service_horizon
 
     @property
     def lookback(self) -> timedelta:
@@ -152,13 +162,13 @@ class CorrelationEngine:
         order = sorted(range(len(pairs)), key=lambda i: (contexts[i].at, pairs[i][0].id))
         for index in order:
             context, incident_id = contexts[index], pairs[index][1]
-            self._observe(context.at)
+            self._observe(context)
             self.working_set.advance(context.at)
             incident = self.working_set.get(incident_id)
             if incident is None:
-                self.working_set.open(incident_id, observation(context))
+                self.working_set.open(incident_id, context)
             else:
-                self.working_set.add(incident, observation(context))
+                self.working_set.add(incident, context)
 
     def bind(self, provisional_id: str, incident_id: str) -> None:
         """Give an incident the engine opened the id it was stored under."""
@@ -193,30 +203,52 @@ class CorrelationEngine:
 
     def contexts(self, alerts: Sequence[AlertFacts]) -> list[AlertContext]:
         """What the features need of each alert (templates vectorised in one go)."""
-        texts = [self._mask(a.summary) for a in alerts]
-        ids = [self.templates.intern(t) for t in texts]
+        # ``_mask`` and ``_locality`` written out where they know the answer: per alert.
+        masked, intern = self._masked, self.templates.intern
+        texts = []
+        ids = []
+        for alert in alerts:
+            text = masked.get(mask_key(alert.summary))
+            if text is None:
+                text = self._mask(alert.summary)
+            texts.append(text)
+            ids.append(intern(text))
         self.templates.vectorise(ids)
         contexts = []
         context = self.features.context
+        localities = self._localities
         for alert, text, template in zip(alerts, texts, ids, strict=True):
             moment = alert.occurred_at
             if moment.tzinfo is None:
                 raise ValueError(f"alert {alert.id}: occurred_at must be timezone-aware")
-            labels = frozenset(
-                [f"{key}={value}" for key, value in alert.labels.items() if key in _LOCALITY]
-            )
+            labels = localities.get(tuple(alert.labels.items()))
+            if labels is None:
+                labels = self._locality(alert.labels)
             contexts.append(
                 context(alert.id, moment.timestamp(), alert.service, text, template, labels)
             )
         return contexts
 
-    def _mask(self, summary: str) -> str:
-        known = self._masked.get(summary)
+    def _locality(self, labels: Mapping[str, str]) -> frozenset[str]:
+        """The alert's locality labels as ``name=value`` tokens; label sets repeat (the same
+        pods and hosts), so each is built once."""
+        key = tuple(labels.items())
+        known = self._localities.get(key)
         if known is None:
-            known = mask(summary)
+            known = frozenset([f"{k}={v}" for k, v in key if k in _LOCALITY])
+            if len(self._localities) >= _MASK_CACHE:
+                self._localities.clear()
+            self._localities[key] = known
+        return known
+
+    def _mask(self, summary: str) -> str:
+        key = mask_key(summary)
+        known = self._masked.get(key)
+        if known is None:
+            known = mask(key)
             if len(self._masked) >= _MASK_CACHE:
                 self._masked.clear()
-            self._masked[summary] = known
+            self._masked[key] = known
         return known
 
     def _related_services(self, context: AlertContext) -> tuple[str, ...]:
@@ -243,65 +275,79 @@ class CorrelationEngine:
 
     def candidates(self, context: AlertContext) -> list[IncidentState]:
         """Advance event time to the alert and list the incidents it could join, oldest first."""
-        self._observe(context.at)
+        self._observe(context)
         self.working_set.advance(context.at)
         return self.working_set.candidates(
             context.at,
             self._related_services(context),
-            (context.service, context.template),
+            context.kind,
             self.model.horizons.recent,
             self.model.horizons.service_horizon,
         )
 
-    def _observe(self, at: float) -> None:
-        self.bursts.observe(at)
+    def _observe(self, context: AlertContext) -> None:
+        at = context.at
+        self.surges.observe(at, context.kind)
+        if self.bursts.observe(at) and self._continues(at):
+            self.bursts.withdraw()
         self.features.last_onset = self.bursts.last_onset
 
-    def _headroom(self, context: AlertContext) -> float:
-        """The most the ``RICH`` signals can add to this alert's score with any incident."""
+    def _continues(self, at: float) -> bool:
+        """Whether the surge that has just made an onset is a running incident spreading.
+
+        A new fault repeats the kinds of alert of the faults before it (on the real fault
+        sets, 80-100% of a new fault's first alerts), while a fault that spreads raises
+        kinds not seen lately (new metrics, logs) on services it already involves. Such a
+        surge must not supersede the incident it continues.
+        """
+        surges = self.surges
+        surge = surges.surge(at)
+        if not surge or surges.seen_lately(at, surge) >= _SEEN_LATELY:
+            return False
+        began = at - SURGE_WINDOW
+        needed = _SHARED_SERVICES * len(surge)
+        for incident in self.working_set.latest(_RUNNING):
+            if at - incident.last > _ACTIVE:
+                break
+            if incident.first > began - _RUNNING_FOR:
+                continue
+            services = incident.services
+            if sum(kind[0] in services for kind in surge) >= needed:
+                return True
+        return False
+
+    def _decide_one(self, context: AlertContext) -> Verdict:
+        # ``candidates`` and ``_observe`` written out: this runs once per alert.
+        at = context.at
+        self.surges.observe(at, context.kind)
+        bursts = self.bursts
+        if bursts.observe(at) and self._continues(at):
+            bursts.withdraw()
+        features = self.features
+        features.last_onset = bursts.last_onset
+        working_set = self.working_set
+        if at > working_set.watermark:
+            working_set.advance(at)
+        related = self._related.get(context.service)
+        if related is None:
+            related = self._related_services(context)
+        # The most the ``RICH`` signals can add to this alert's score with any incident.
         headroom = self._rich_headroom
         if context.node is not None and self.topology is not None:
             headroom += self._topology_headroom
         if context.labels:
             headroom += self._labels_headroom
-        return headroom
-
-    def _decide_one(self, context: AlertContext) -> Verdict:
-        working_set = self.working_set
-        candidates = self.candidates(context)
-        best: IncidentState | None = None
-        best_z = -math.inf
-        best_row: list[float] = []
-        weights, bias, features = self._weights, self._bias, self.features
-        # Scoring every candidate in full would cost most of a decision, so each is scored
-        # only while an upper bound of its score can still reach the threshold and beat
-        # the best so far: first a bound from lookups alone (candidates are taken in its
-        # order), then one from the cheap signals plus the most the costly ones could add.
-        # Ties go to the earliest candidate, as in a plain scan, so the choice is the same.
-        headroom = self._headroom(context)
-        floor = self._cut - _SLACK
-        bounded = features.quick_bounds(context, candidates, headroom, floor)
-        if len(bounded) > 1:
-            bounded.sort(key=_BOUND, reverse=True)
-        best_position = len(candidates)
-        top_bound = -math.inf
-        newest = candidates[-1] if candidates else None
-        for quick, position, incident in bounded:
-            if quick < floor or quick < best_z - _SLACK:
-                break
-            is_newest = incident is newest
-            bound = features.cheap_score(context, incident, is_newest) + headroom
-            if bound < floor or bound < best_z - _SLACK:
-                top_bound = max(top_bound, bound)
-                continue
-            row = features.row(context, incident, is_newest)
-            z = bias + sum(map(mul, weights, row))
-            if z > best_z or (z == best_z and position < best_position):
-                best, best_z, best_row, best_position = incident, z, row, position
-        seen = observation(context)
+        best, best_z, best_row, top_bound = features.choose(
+            context,
+            working_set.gather(at, related, context.kind, self._recent, self._service_horizon),
+            at - working_set.max_idle,
+            at - working_set.max_age,
+            headroom,
+            self._cut - SLACK,
+        )
         if best is not None and best_z >= self._cut:
             linked = _linked_alert(best, context)
-            working_set.add(best, seen)
+            working_set.add(best, context)
             return Verdict(
                 context.alert_id,
                 best.id,
@@ -313,7 +359,7 @@ class CorrelationEngine:
             )
         incident_id = f"{self._prefix}{self._opened}"
         self._opened += 1
-        working_set.open(incident_id, seen)
+        working_set.open(incident_id, context)
         # No candidate reached the threshold: the best one's score, or, where none was worth
         # scoring in full, the most any could have scored (below the threshold either way).
         score = _logistic(best_z if best is not None else top_bound)
@@ -322,13 +368,18 @@ class CorrelationEngine:
 
 def observation(context: AlertContext) -> Observation:
     return Observation(
-        context.alert_id, context.at, context.service, context.template, context.labels
+        context.alert_id,
+        context.at,
+        context.service,
+        context.template,
+        context.labels,
+        context.kind,
     )
 
 
 def _linked_alert(incident: IncidentState, context: AlertContext) -> str:
     """The incident's alert this one is most plainly tied to: same kind, else same service."""
-    kind = incident.kinds.get((context.service, context.template))
+    kind = incident.kinds.get(context.kind)
     if kind is not None:
         return kind[1]
     service = incident.services.get(context.service)

@@ -40,7 +40,7 @@ class Horizons:
 DEFAULT_WEIGHTS: dict[str, float] = {
     "gap_30s": 2.0,
     "gap_5m": 1.0,
-    "age": -1.0,
+    "age": -3.0,
     "same_service": 2.0,
     "topology": 1.5,
     "service_cooccurrence": 1.5,
@@ -58,6 +58,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     # Both directions count alike in the priors (a callee's alert may be the root arriving
     # late); how much more a caller's counts is learned from history.
     "topology_caller": 0.0,
+    # A kind of alert firing again minutes apart, alone in its incident, is flapping.
+    "flapping": 1.5,
 }
 DEFAULT_BIAS = -4.5
 

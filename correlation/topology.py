@@ -47,6 +47,7 @@ class Topology:
         self._hub = {n: min(1.0, math.sqrt(typical / d)) if d else 1.0 for n, d in degrees.items()}
         self._downstream: dict[str, dict[str, float]] = {}
         self._closeness = {n: self._reach(n, callees, callers) for n in self.nodes}
+        self._spread = _spread(callees)
         self._node_of: dict[str, str | None] = {}
 
     @classmethod
@@ -95,6 +96,15 @@ class Topology:
         reach = self._downstream.get(caller)
         return reach.get(callee, 0.0) if reach is not None else 0.0
 
+    def spread(self, node: str) -> float:
+        """The share of the other nodes ``node`` calls, at any depth, in [0, 1].
+
+        A failing callee shows symptoms on every caller above it, so a node that calls
+        most of the system (a frontend, a load generator) shows every fault's symptoms:
+        its alerts say little about which incident they belong to.
+        """
+        return self._spread.get(node, 0.0)
+
     def neighbours(self, node: str) -> tuple[str, ...]:
         """Nodes with any closeness to ``node``, closest first."""
         reach = self._closeness.get(node, {})
@@ -123,3 +133,18 @@ class Topology:
             if graph is callees:
                 self._downstream[start] = along
         return reach
+
+
+def _spread(callees: Mapping[str, set[str]]) -> dict[str, float]:
+    others = max(1, len(callees) - 1)
+    spread: dict[str, float] = {}
+    for start in callees:
+        seen = {start}
+        stack = [start]
+        while stack:
+            for nxt in callees[stack.pop()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        spread[start] = (len(seen) - 1) / others
+    return spread

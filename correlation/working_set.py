@@ -21,6 +21,10 @@ MAX_MEMBERS = 4096
 # hundreds of open incidents, the latest few are the ones an alert can belong to, and
 # scoring all of them would make a live decision slow.
 MAX_PER_KEY = 12
+# Incidents related to an alert by nothing but time: the few most recently active are
+# enough (on the shared streams without history, 4 grouped exactly as 12 did, with about
+# half the candidates).
+MAX_RECENT = 4
 
 
 @dataclass(slots=True)
@@ -33,6 +37,8 @@ class Observation:
     service: str
     template: int
     labels: frozenset[str]
+    # (service, template): the alert's kind, kept rather than rebuilt wherever it is needed.
+    kind: tuple[str, int]
 
 
 @dataclass(slots=True)
@@ -58,42 +64,60 @@ class IncidentState:
 
     def add(self, seen: Observation) -> tuple[str | None, tuple[str, int] | None]:
         """Take an alert in; return the service and kind it forgot to make room, if any."""
+        # ``_put`` written out: this runs once per alert.
         self.size += 1
-        self.first = min(self.first, seen.at)
-        if seen.at >= self.last:
-            self.last = seen.at
-            self.last_alert = seen.alert_id
-        if seen.template not in self.templates:
-            self.template_memo.clear()
-        if seen.service not in self.services:
+        at, alert_id, service, template = seen.at, seen.alert_id, seen.service, seen.template
+        if at < self.first:
+            self.first = at
+        if at >= self.last:
+            self.last = at
+            self.last_alert = alert_id
+        latest = (at, alert_id)
+        dropped_service = dropped_kind = None
+        services = self.services
+        if services.pop(service, None) is None:
             self.service_memo.clear()
-        dropped_service = _put(self.services, seen.service, (seen.at, seen.alert_id), MAX_KINDS)
-        dropped_kind = _put(
-            self.kinds, (seen.service, seen.template), (seen.at, seen.alert_id), MAX_KINDS
-        )
-        _put(self.templates, seen.template, seen.at, MAX_KINDS)
+            services[service] = latest
+            if len(services) > MAX_KINDS:
+                dropped_service = next(iter(services))
+                del services[dropped_service]
+        else:
+            services[service] = latest
+        kinds = self.kinds
+        kind = seen.kind
+        if kinds.pop(kind, None) is None:
+            kinds[kind] = latest
+            if len(kinds) > MAX_KINDS:
+                dropped_kind = next(iter(kinds))
+                del kinds[dropped_kind]
+        else:
+            kinds[kind] = latest
+        templates = self.templates
+        if templates.pop(template, None) is None:
+            self.template_memo.clear()
+            templates[template] = at
+            if len(templates) > MAX_KINDS:
+                del templates[next(iter(templates))]
+        else:
+            templates[template] = at
+        labels = self.labels
         for token in seen.labels:
-            _put(self.labels, token, seen.at, MAX_LABELS)
-        self.members[seen.alert_id] = seen
-        if len(self.members) > MAX_MEMBERS:
-            self.members.popitem(last=False)
+            if labels.pop(token, None) is None:
+                labels[token] = at
+                if len(labels) > MAX_LABELS:
+                    del labels[next(iter(labels))]
+            else:
+                labels[token] = at
+        members = self.members
+        members[alert_id] = seen
+        if len(members) > MAX_MEMBERS:
+            members.popitem(last=False)
         return dropped_service, dropped_kind
 
 
 _START = attrgetter("first", "id")
 K = TypeVar("K")
 V = TypeVar("V")
-
-
-def _put(table: dict[K, V], key: K, value: V, limit: int) -> K | None:
-    """Insert as most recent; past ``limit`` the oldest entry goes (dicts keep order)."""
-    table.pop(key, None)
-    table[key] = value
-    if len(table) <= limit:
-        return None
-    oldest = next(iter(table))
-    del table[oldest]
-    return oldest
 
 
 class WorkingSet:
@@ -114,6 +138,10 @@ class WorkingSet:
 
     def __iter__(self) -> Iterator[IncidentState]:
         return iter(list(self._by_activity.values()))
+
+    def latest(self, count: int) -> Iterator[IncidentState]:
+        """The ``count`` most recently active incidents, most recent first."""
+        return islice(reversed(self._by_activity.values()), count)
 
     def get(self, incident_id: str) -> IncidentState | None:
         return self._by_activity.get(incident_id)
@@ -141,13 +169,15 @@ class WorkingSet:
 
     def add(self, incident: IncidentState, seen: Observation) -> None:
         dropped_service, dropped_kind = incident.add(seen)
+        incident_id = incident.id
         if dropped_service is not None:
-            _unindex(self._by_service, dropped_service, incident.id)
+            _unindex(self._by_service, dropped_service, incident_id)
         if dropped_kind is not None:
-            _unindex(self._by_kind, dropped_kind, incident.id)
-        self._by_activity.move_to_end(incident.id)
-        _index(self._by_service, seen.service, incident.id, seen.at)
-        _index(self._by_kind, (seen.service, seen.template), incident.id, seen.at)
+            _unindex(self._by_kind, dropped_kind, incident_id)
+        self._by_activity.move_to_end(incident_id)
+        at = seen.at
+        _index(self._by_service, seen.service, incident_id, at)
+        _index(self._by_kind, seen.kind, incident_id, at)
 
     def remove(self, incident_id: str) -> IncidentState | None:
         incident = self._by_activity.pop(incident_id, None)
@@ -168,16 +198,35 @@ class WorkingSet:
         service_horizon: float,
     ) -> list[IncidentState]:
         """Incidents an alert could join: same kind lately, a related service active
-        within ``service_horizon``, or any activity within ``recent``."""
-        ids: set[str] = set()
-        add = ids.add
+        within ``service_horizon``, or any activity within ``recent``; oldest first."""
+        idle, young = moment - self.max_idle, moment - self.max_age
+        listed = [
+            incident
+            for incident in self.gather(moment, services, kind, recent, service_horizon)
+            if incident.last >= idle and incident.first >= young
+        ]
+        if len(listed) > 1:
+            listed.sort(key=_START)
+        return listed
+
+    def gather(
+        self,
+        moment: float,
+        services: Iterable[str],
+        kind: tuple[str, int],
+        recent: float,
+        service_horizon: float,
+    ) -> Iterator[IncidentState]:
+        """``candidates`` in no particular order, before the limits of idle time
+        (``max_idle``) and age (``max_age``): for callers that need no order."""
+        found: dict[str, None] = {}
         members = self._by_kind.get(kind)
         if members is not None:
             since = moment - self.max_idle
             for incident_id, at in islice(reversed(members.items()), MAX_PER_KEY):
                 if at < since:
                     break
-                add(incident_id)
+                found[incident_id] = None
         by_service = self._by_service
         since = moment - service_horizon
         for service in services:
@@ -188,21 +237,13 @@ class WorkingSet:
             for incident_id, at in islice(reversed(members.items()), MAX_PER_KEY):
                 if at < since:
                     break
-                add(incident_id)
+                found[incident_id] = None
         by_activity = self._by_activity
-        for incident in islice(reversed(by_activity.values()), MAX_PER_KEY):
+        for incident in islice(reversed(by_activity.values()), MAX_RECENT):
             if moment - incident.last > recent:
                 break
-            ids.add(incident.id)
-        max_idle, max_age = self.max_idle, self.max_age
-        found = [
-            incident
-            for incident in map(by_activity.__getitem__, ids)
-            if moment - incident.last <= max_idle and moment - incident.first <= max_age
-        ]
-        if len(found) > 1:
-            found.sort(key=_START)
-        return found
+            found[incident.id] = None
+        return map(by_activity.__getitem__, found)
 
     def rebuild(self, incident_id: str, observations: Iterable[Observation]) -> IncidentState:
         """Replace an incident by one made of the given alerts (after a merge or split)."""
