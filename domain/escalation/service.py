@@ -67,9 +67,7 @@ class EscalationPolicies:
         self._clock = clock
 
     async def create(self, principal: Principal, draft: PolicyDraft) -> EscalationPolicy:
-        principal.require(Action.CONFIGURE, draft.team)
-        if draft.team is not None:
-            await self._teams.require_exists(draft.team)
+        await self._teams.require_configure_in(principal, draft.team)
         await self._require_targets(draft.plan)
         policy = EscalationPolicy(
             id=new_id(),
@@ -88,12 +86,8 @@ class EscalationPolicies:
     ) -> EscalationPolicy:
         """Replace a policy's steps; runs already under way keep the steps they started with."""
         current = await self.get(principal, policy_id)
-        principal.require(Action.CONFIGURE, current.team)
         team = draft.new_team(current.team)
-        if team != current.team:
-            principal.require(Action.CONFIGURE, team)
-            if team is not None:
-                await self._teams.require_exists(team)
+        await self._teams.require_handover(principal, current.team, team)
         await self._require_targets(draft.plan)
         updated = dataclasses.replace(
             current, name=draft.name, description=draft.description, plan=draft.plan, team=team

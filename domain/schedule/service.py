@@ -92,9 +92,7 @@ class Schedules:
         return schedule
 
     async def create(self, principal: Principal, draft: ScheduleDraft) -> Schedule:
-        principal.require(Action.CONFIGURE, draft.team)
-        if draft.team is not None:
-            await self._teams.require_exists(draft.team)
+        await self._teams.require_configure_in(principal, draft.team)
         schedule = Schedule(id=new_id(), name=draft.name, layers=draft.layers, team=draft.team)
         await self._require_users(_layer_people(schedule.layers))
         await self._repository.create(schedule)
@@ -105,12 +103,7 @@ class Schedules:
         self, principal: Principal, schedule_id: str, changes: ScheduleChanges
     ) -> Schedule:
         current = await self.get(principal, schedule_id)
-        principal.require(Action.CONFIGURE, current.team)
-        moved_to = changes.new_team(current.team)
-        if moved_to != current.team:
-            principal.require(Action.CONFIGURE, moved_to)
-            if moved_to is not None:
-                await self._teams.require_exists(moved_to)
+        await self._teams.require_handover(principal, current.team, changes.new_team(current.team))
         if changes.layers is not None:
             await self._require_users(_layer_people(changes.layers))
 

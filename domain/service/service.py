@@ -39,9 +39,7 @@ class ServiceCatalog:
         self._routing_by_name: dict[str, Service] = {}
 
     async def create(self, principal: Principal, draft: ServiceDraft) -> Service:
-        principal.require(Action.CONFIGURE, draft.team)
-        if draft.team is not None:
-            await self._teams.require_exists(draft.team)
+        await self._teams.require_configure_in(principal, draft.team)
         service = Service(
             id=new_id(),
             name=draft.name,
@@ -61,12 +59,8 @@ class ServiceCatalog:
         self, principal: Principal, service_id: str, changes: ServiceChanges
     ) -> Service:
         current = await self.get(principal, service_id)
-        principal.require(Action.CONFIGURE, current.team)
         updated = changes.apply(current)
-        if updated.team != current.team:
-            principal.require(Action.CONFIGURE, updated.team)
-            if updated.team is not None:
-                await self._teams.require_exists(updated.team)
+        await self._teams.require_handover(principal, current.team, updated.team)
         await self._repository.replace(updated)
         self._owners.forget()
         await self._audit.updated(principal, AuditResource.SERVICE, current, updated)

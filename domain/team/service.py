@@ -105,6 +105,22 @@ class TeamDirectory:
         principal.require(Action.READ)
         return await self._repository.memberships_of(user_id)
 
+    async def require_configure_in(self, principal: Principal, team: str | None) -> None:
+        """Creating something owned by `team` (None: by no team): CONFIGURE there, and
+        the team must exist."""
+        principal.require(Action.CONFIGURE, team)
+        if team is not None:
+            await self.require_exists(team)
+
+    async def require_handover(
+        self, principal: Principal, from_team: str | None, to_team: str | None
+    ) -> None:
+        """Changing something `from_team` owns, and giving it to `to_team`: CONFIGURE in
+        both when they differ."""
+        principal.require(Action.CONFIGURE, from_team)
+        if to_team != from_team:
+            await self.require_configure_in(principal, to_team)
+
     async def require_exists(self, slug: str, *, field: str = "team") -> None:
         """For things given an owner: the team must exist."""
         if not await self._repository.existing([slug]):
