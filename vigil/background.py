@@ -16,7 +16,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import ConnectionFailure, PyMongoError
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,11 @@ class PeriodicTasks:
                 done[name] = await task()
             except ConnectionFailure as exc:
                 lost = exc
+            except PyMongoError as exc:
+                # The store refused or failed the operation (the embedded store can, for a
+                # moment after a restart): its message says it all, and a traceback would
+                # only point at the driver.
+                log.error("periodic task %s failed in the store: %s; trying again", name, exc)
             except Exception:
                 log.exception("periodic task %s failed; trying again next round", name)
         label = ", ".join(self._tasks)

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 import strawberry
-from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError, WriteError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -141,6 +141,20 @@ async def test_background_rounds_back_off_while_the_store_is_down_and_resume_aft
     store["up"] = True
     assert await tasks.run_once() == {"job": 1}
     assert tasks.next_delay_s == 1
+
+
+async def test_a_store_error_in_a_background_task_is_one_log_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def job() -> int:
+        # What the embedded store answered once, a moment after a restart.
+        raise WriteError("Failed to get last row id.", 8)
+
+    with caplog.at_level(logging.ERROR, logger="vigil.background"):
+        assert await PeriodicTasks(1, {"job": job}).run_once() == {}
+    [record] = caplog.records
+    assert "Failed to get last row id." in record.getMessage()
+    assert record.exc_info is None
 
 
 def test_store_timeouts_come_from_the_environment_and_are_validated() -> None:
