@@ -41,10 +41,7 @@ class Commands(CommandCounter):
         if not self.counting:
             return
         name = event.command_name
-        if name == "bulkWrite":
-            target = "+".join(entry["ns"].split(".", 1)[1] for entry in event.command["nsInfo"])
-        else:
-            target = str(event.command.get("collection" if name == "getMore" else name))
+        target = str(event.command.get("collection" if name == "getMore" else name))
         self.seen[(name, target)] += 1
 
 

@@ -53,7 +53,7 @@ class IncidentRepository:
         -> MongoDB update document)."""
         # A new incident is written as an upserted replacement, not an insert: its id is
         # new, so the upsert always inserts, and inserts and updates then travel in one
-        # command even where a client-level bulkWrite is not available.
+        # `update` command.
         return [
             replace(self._incidents, {"_id": incident.id}, incident.to_document())
             for incident in opened

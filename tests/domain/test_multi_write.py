@@ -1,17 +1,18 @@
 """Writes to several collections: applied in order, stopping at the first that fails,
-whether the server takes one client-level bulkWrite or gets one command per collection."""
+and counted once however busy the store is."""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 from pymongo.errors import PyMongoError
 
-from domain.store import multi_write
 from domain.store.database import Database
-from domain.store.multi_write import insert, replace, send, update_many
+from domain.store.multi_write import insert, replace, send, update_many, update_one
 
 
-async def write_in_order_then_fail(db: Database) -> None:
+async def test_writes_apply_in_order_and_stop_at_the_first_failure(db: Database) -> None:
     notes, items = db["notes"], db["items"]
     await items.insert_one({"_id": "taken"})
     with pytest.raises(PyMongoError):
@@ -28,14 +29,29 @@ async def write_in_order_then_fail(db: Database) -> None:
     assert {d["_id"]: d.get("n") async for d in items.find({})} == {"taken": 1, "new": 2}
 
 
-async def test_the_embedded_store_takes_one_client_level_bulk_write(db: Database) -> None:
-    assert multi_write._takes_client_bulk_write(db["notes"])
-    await write_in_order_then_fail(db)
-
-
-async def test_an_older_server_gets_the_same_writes_per_collection(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+async def test_an_increment_counts_once_while_other_commands_change_nothing(
+    db: Database,
 ) -> None:
-    # MongoDB before 8.0 cannot run here: only the capability check is replaced.
-    monkeypatch.setattr(multi_write, "_takes_client_bulk_write", lambda collection: False)
-    await write_in_order_then_fail(db)
+    # The embedded store ran a client-level bulkWrite beside commands on the same
+    # database; an update there changing no row made an increment apply twice.
+    counters, claims = db["counters"], db["claims"]
+    await counters.insert_one({"_id": "c", "n": 0})
+    sends, senders = 150, 4
+    stop = asyncio.Event()
+
+    async def increment() -> None:
+        for _ in range(sends):
+            await send([update_one(counters, {"_id": "c"}, {"$inc": {"n": 1}})])
+
+    async def change_nothing() -> None:
+        while not stop.is_set():
+            await claims.update_one({"_id": "absent"}, {"$set": {"x": 1}})
+            await claims.delete_many({"_id": {"$in": ["absent"]}})
+
+    idle = [asyncio.create_task(change_nothing()) for _ in range(3)]
+    try:
+        await asyncio.gather(*(increment() for _ in range(senders)))
+    finally:
+        stop.set()
+        await asyncio.gather(*idle)
+    assert await counters.find_one({"_id": "c"}) == {"_id": "c", "n": sends * senders}
