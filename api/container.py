@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from api.request_scope import current_request_id
-from correlation import Correlator
+from correlation import TimeWindowCorrelator
 from domain.alert.repository import AlertRepository
 from domain.analytics.service import Analytics
 from domain.audit.repository import AuditRepository
@@ -16,7 +16,8 @@ from domain.calendar.service import CalendarFeeds
 from domain.clock import Clock
 from domain.context.assembly import Context, build_context
 from domain.correlation.assembly import CorrelationSurface, build_correlation
-from domain.correlation.settings import DEFAULT_SETTINGS, CorrelationSettings
+from domain.correlation.live import LiveCorrelator
+from domain.correlation.settings import DEFAULT_SETTINGS, CorrelationSettings, EngineKind
 from domain.escalation.assembly import Escalation, build_escalation
 from domain.events import EventPublisher
 from domain.heartbeat.repository import HeartbeatRepository
@@ -100,7 +101,6 @@ def build_container(
     publisher: EventPublisher,
     hub: LiveHub,
     status_hub: StatusHub,
-    correlator: Correlator,
     clock: Clock,
     notification_config: NotificationConfig | None = None,
     correlation_defaults: CorrelationSettings = DEFAULT_SETTINGS,
@@ -124,6 +124,12 @@ def build_container(
     publisher = escalation.publisher
     alerts = AlertRepository(db)
     incidents = IncidentRepository(db)
+    # The rule until `CorrelationSwitch.start` puts in what the settings describe.
+    window = correlation_defaults.window_seconds
+    correlator = LiveCorrelator(
+        TimeWindowCorrelator(timedelta(seconds=window)),
+        CorrelationSettings(EngineKind.WINDOW, window),
+    )
     key_repository = IntegrationKeyRepository(db)
     services = ServiceCatalog(
         repository=service_repository, owners=owners, teams=teams, audit=audit, clock=clock

@@ -17,7 +17,7 @@ def background_jobs(container: Container) -> dict[str, Task]:
         "interrupted ingests mended": container.ingest.recover_interrupted,
         "escalation runs recovered": container.escalation.engine.recover_unstarted,
         "correlation model retrained": container.correlation.learning.retrain_if_due,
-        "correlation topology followed": container.correlation.learning.follow_topology,
+        "correlation settings and topology followed": container.correlation.switch.follow,
     }
 
 

@@ -15,15 +15,9 @@ from pymongo.monitoring import CommandListener
 
 from api.container import Container, build_container
 from api.jobs import background_jobs, delivery_jobs, escalation_jobs
-from correlation import Correlator, TimeWindowCorrelator
-from correlation.engine import CorrelationEngine
-from correlation.learned import LearnedCorrelator
 from domain.alert.repository import AlertRepository
 from domain.clock import SystemClock
-from domain.correlation.learning import topology_of
-from domain.correlation.models import CorrelationModels
 from domain.correlation.settings import CorrelationSettings, EngineKind
-from domain.service.repository import ServiceRepository
 from domain.store.database import Database, connect
 from domain.store.embedded import EmbeddedStore
 from domain.store.indexes import ensure_indexes
@@ -32,7 +26,7 @@ from notifications.publisher import BroadcastPublisher
 from notifications.redis_broadcast import open_broadcast
 from notifications.status_hub import StatusHub
 from vigil.background import PeriodicTasks
-from vigil.settings import CorrelationEngineKind, Settings
+from vigil.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +91,6 @@ async def start_runtime(
         publisher=BroadcastPublisher(broadcast),
         hub=hub,
         status_hub=status_hub,
-        correlator=await _correlator(settings, db),
         clock=SystemClock(),
         notification_config=settings.notifications,
         correlation_defaults=CorrelationSettings(
@@ -107,7 +100,7 @@ async def start_runtime(
         correlation_retrain_every=timedelta(hours=settings.correlation_retrain_hours),
         replicated=settings.replicated,
     )
-    await container.ingest.warm_correlator()
+    await container.correlation.switch.start()
     tasks = PeriodicTasks(settings.worker_interval_s, background_jobs(container))
     await tasks.start()
     stack.push_async_callback(tasks.stop)
@@ -130,14 +123,3 @@ async def start_runtime(
         escalation=escalation,
         delivery=delivery,
     )
-
-
-async def _correlator(settings: Settings, db: Database) -> Correlator:
-    if settings.correlation_engine is CorrelationEngineKind.WINDOW:
-        return TimeWindowCorrelator(settings.correlation_window)
-    # The topology as registered now; ModelLearning.follow_topology (a background job)
-    # switches to a new one when services change. The newest stored model decides, else
-    # the built-in priors.
-    topology = await topology_of(ServiceRepository(db))
-    stored = await CorrelationModels(db).latest()
-    return LearnedCorrelator(CorrelationEngine(stored.model if stored else None, topology))

@@ -34,7 +34,6 @@ from broadcaster import Broadcast  # noqa: E402
 from api.container import build_container  # noqa: E402
 from bench._cluster import Cluster, cluster  # noqa: E402
 from bench._server import BenchError, percentile, report, warn_if_busy  # noqa: E402
-from correlation import TimeWindowCorrelator  # noqa: E402
 from domain.alert.model import AlertDraft  # noqa: E402
 from domain.auth import Principal, PrincipalKind, Role  # noqa: E402
 from domain.clock import SystemClock  # noqa: E402
@@ -70,7 +69,6 @@ async def open_incidents(db: Database, count: int, step_seconds: float) -> list[
             publisher=BroadcastPublisher(broadcast),
             hub=LiveHub(broadcast),
             status_hub=StatusHub(broadcast),
-            correlator=TimeWindowCorrelator(),
             clock=SystemClock(),
         )
         tag = secrets.token_hex(4)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from correlation import Correlator
 from domain.alert.repository import AlertRepository
 from domain.audit.trail import AuditTrail
 from domain.clock import Clock
 from domain.correlation.insights import CorrelationInsights
 from domain.correlation.learning import ModelLearning
+from domain.correlation.live import LiveCorrelator
 from domain.correlation.models import CorrelationModels
 from domain.correlation.settings import CorrelationSettings
 from domain.correlation.settings_store import SettingsStore
+from domain.correlation.switch import CorrelationSwitch
 from domain.correlation.tuning import CorrelationTuning
 from domain.events import EventPublisher
 from domain.feedback.repository import FeedbackRepository
@@ -30,12 +31,13 @@ class CorrelationSurface:
     learning: ModelLearning
     tuning: CorrelationTuning
     insights: CorrelationInsights
+    switch: CorrelationSwitch
 
 
 def build_correlation(
     db: Database,
     *,
-    correlator: Correlator,
+    correlator: LiveCorrelator,
     publisher: EventPublisher,
     clock: Clock,
     defaults: CorrelationSettings,
@@ -49,7 +51,11 @@ def build_correlation(
     feedback = FeedbackRepository(db)
     models = CorrelationModels(db)
     services = ServiceRepository(db)
-    tuning = CorrelationTuning(store=SettingsStore(db), defaults=defaults, audit=audit)
+    settings = SettingsStore(db, defaults)
+    switch = CorrelationSwitch(
+        live=correlator, settings=settings, models=models, alerts=alerts, services=services
+    )
+    tuning = CorrelationTuning(store=settings, switch=switch, audit=audit)
     return CorrelationSurface(
         regrouping=IncidentRegrouping(
             incidents=incidents,
@@ -66,7 +72,7 @@ def build_correlation(
             incidents=incidents,
             feedback=feedback,
             services=services,
-            correlator=correlator,
+            switch=switch,
             clock=clock,
             retrain_every=retrain_every,
         ),
@@ -76,7 +82,8 @@ def build_correlation(
             feedback=feedback,
             models=models,
             services=services,
-            tuning=tuning,
+            settings=settings,
             owners=owners,
         ),
+        switch=switch,
     )

@@ -14,9 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from correlation import Correlator, TimeWindowCorrelator
-from correlation.engine import CorrelationEngine
-from correlation.learned import LearnedCorrelator
 from correlation.metrics import noise_reduction, score
 from correlation.replay import replay_groups
 from domain.alert.model import Alert
@@ -24,10 +21,10 @@ from domain.alert.repository import AlertRepository
 from domain.auth import Action, Principal
 from domain.correlation.estimate import PairEstimate, from_feedback
 from domain.correlation.facts import facts_of
-from domain.correlation.learning import topology_of
 from domain.correlation.models import CorrelationModels
-from domain.correlation.settings import CorrelationSettings, EngineKind
-from domain.correlation.tuning import CorrelationTuning
+from domain.correlation.settings import CorrelationSettings
+from domain.correlation.settings_store import SettingsStore
+from domain.correlation.switch import correlator_for, topology_of
 from domain.errors import ValidationError
 from domain.feedback.model import FeedbackKind
 from domain.feedback.repository import FeedbackRepository
@@ -106,7 +103,7 @@ class CorrelationInsights:
         feedback: FeedbackRepository,
         models: CorrelationModels,
         services: ServiceRepository,
-        tuning: CorrelationTuning,
+        settings: SettingsStore,
         owners: ServiceOwners,
     ) -> None:
         self._owners = owners
@@ -114,7 +111,7 @@ class CorrelationInsights:
         self._feedback = feedback
         self._models = models
         self._services = services
-        self._tuning = tuning
+        self._settings = settings
 
     async def alerts(self, principal: Principal, alert_ids: list[str]) -> dict[str, Alert]:
         """Alerts by id (those an explanation links to); unreadable ones are absent."""
@@ -172,7 +169,7 @@ class CorrelationInsights:
         recorded_estimate = from_feedback(
             truth, sum(f.together_pairs for f in feedback), sum(f.apart_pairs for f in feedback)
         )
-        current = await self._tuning.effective()
+        current = await self._settings.effective()
         current_groups = await self._replay(current, alerts)
         proposed_groups = await self._replay(proposed, alerts)
         return Backtest(
@@ -194,19 +191,10 @@ class CorrelationInsights:
         )
 
     async def _replay(self, settings: CorrelationSettings, alerts: Sequence[Alert]) -> list[str]:
-        correlator: Correlator
-        if settings.engine is EngineKind.WINDOW:
-            correlator = TimeWindowCorrelator(timedelta(seconds=settings.window_seconds))
-        else:
-            stored = await self._models.latest()
-            engine = CorrelationEngine(
-                stored.model if stored else None, await topology_of(self._services)
-            )
-            if settings.threshold is not None:
-                engine = CorrelationEngine(
-                    engine.model.with_threshold(settings.threshold), engine.topology
-                )
-            correlator = LearnedCorrelator(engine)
+        stored = await self._models.latest()
+        correlator = correlator_for(
+            settings, stored.model if stored else None, await topology_of(self._services)
+        )
         facts = [facts_of(a) for a in alerts]
         return await asyncio.to_thread(replay_groups, correlator, facts)
 

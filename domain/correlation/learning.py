@@ -4,7 +4,7 @@ Reviewed history is the alerts of resolved incidents and of every incident peopl
 merged or split, each labelled with the incident it belongs to now: alerts people
 merged become pairs that belong together, alerts they split apart pairs that do not.
 Training runs in a worker thread (it is CPU work); the live learned correlator then
-switches to the new model, its working set restored from the stored alerts.
+switches to the new model (`CorrelationSwitch.rebuild`).
 """
 
 from __future__ import annotations
@@ -12,35 +12,21 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from correlation import AlertFacts, Correlator
-from correlation.engine import CorrelationEngine
-from correlation.learned import LearnedCorrelator
-from correlation.topology import Topology
+from correlation import AlertFacts
 from correlation.training import train
 from domain.alert.repository import AlertRepository
 from domain.auth import Action, Principal
 from domain.clock import Clock
 from domain.correlation.facts import facts_of
 from domain.correlation.models import CorrelationModels, StoredModel
+from domain.correlation.switch import CorrelationSwitch, topology_of
 from domain.feedback.repository import FeedbackRepository
 from domain.incident.repository import IncidentRepository
 from domain.service.repository import ServiceRepository
 
 MAX_REVIEWED_INCIDENTS = 5000
 MAX_FEEDBACK = 5000
-RESTORE_LIMIT = 50_000
 SCHEDULER = "system:correlation-retrain"
-
-
-async def topology_of(services: ServiceRepository) -> Topology:
-    """The registered services and what they call, as the engine's topology."""
-    known = await services.all()
-    return Topology.from_dict(
-        {
-            "nodes": [s.name for s in known],
-            "edges": [[s.name, callee] for s in known for callee in s.depends_on],
-        }
-    )
 
 
 class ModelLearning:
@@ -52,7 +38,7 @@ class ModelLearning:
         incidents: IncidentRepository,
         feedback: FeedbackRepository,
         services: ServiceRepository,
-        correlator: Correlator,
+        switch: CorrelationSwitch,
         clock: Clock,
         retrain_every: timedelta,
     ) -> None:
@@ -61,7 +47,7 @@ class ModelLearning:
         self._incidents = incidents
         self._feedback = feedback
         self._services = services
-        self._correlator = correlator
+        self._switch = switch
         self._clock = clock
         self._every = retrain_every
         self._training = asyncio.Lock()
@@ -90,29 +76,8 @@ class ModelLearning:
             now = self._clock.now()
             model = await asyncio.to_thread(train, history, topology, trained_at=now.isoformat())
             stored = await self._models.save(model, trained_at=now, trained_by=actor)
-            if isinstance(self._correlator, LearnedCorrelator):
-                await self._switch(self._correlator, CorrelationEngine(stored.model, topology))
+            await self._switch.rebuild()
             return stored
-
-    async def follow_topology(self) -> int:
-        """The job: decide with the services' current dependencies once they change, so
-        services registered after start-up count without a restart or a retraining."""
-        if not isinstance(self._correlator, LearnedCorrelator):
-            return 0
-        topology = await topology_of(self._services)
-        current = self._correlator.engine.topology
-        if current is not None and current.to_dict() == topology.to_dict():
-            return 0
-        async with self._training:
-            engine = CorrelationEngine(self._correlator.engine.model, topology)
-            await self._switch(self._correlator, engine)
-        return 1
-
-    async def _switch(self, correlator: LearnedCorrelator, engine: CorrelationEngine) -> None:
-        """Decide with ``engine`` from now on, its working set restored from the store."""
-        recent = await self._alerts.recent_attached(engine.lookback, RESTORE_LIMIT)
-        engine.restore((facts_of(a), a.incident_id) for a in recent if a.incident_id)
-        correlator.use(engine)
 
     async def _reviewed_history(self) -> list[tuple[AlertFacts, str]]:
         reviewed = set(await self._incidents.resolved_ids(MAX_REVIEWED_INCIDENTS))

@@ -12,12 +12,14 @@ SETTINGS_ID = "current"
 
 
 class SettingsStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, defaults: CorrelationSettings) -> None:
         self._settings = db["correlation_settings"]
+        self._defaults = defaults
 
-    async def current(self) -> CorrelationSettings | None:
+    async def effective(self) -> CorrelationSettings:
+        """The stored settings, else those the process started with."""
         doc = await self._settings.find_one({"_id": SETTINGS_ID})
-        return CorrelationSettings.from_document(doc) if doc else None
+        return CorrelationSettings.from_document(doc) if doc else self._defaults
 
     async def save(self, settings: CorrelationSettings) -> None:
         await self._settings.replace_one(

@@ -1,7 +1,8 @@
 """Changing correlation settings, audited: who changed what, when, from what.
 
-The history is the audit log's entries for correlation settings, so there is one
-record of configuration changes, not one per noun.
+A change takes effect at once in this process and within the worker interval in the
+others (`CorrelationSwitch`). The history is the audit log's entries for correlation
+settings, so there is one record of configuration changes, not one per noun.
 """
 
 from __future__ import annotations
@@ -11,30 +12,28 @@ from domain.audit.trail import AuditTrail
 from domain.auth import Action, Principal
 from domain.correlation.settings import CorrelationSettings, SettingsChange
 from domain.correlation.settings_store import SETTINGS_ID, SettingsStore
+from domain.correlation.switch import CorrelationSwitch
 
 MAX_HISTORY = 200
 
 
 class CorrelationTuning:
     def __init__(
-        self, *, store: SettingsStore, defaults: CorrelationSettings, audit: AuditTrail
+        self, *, store: SettingsStore, switch: CorrelationSwitch, audit: AuditTrail
     ) -> None:
         self._store = store
-        self._defaults = defaults
+        self._switch = switch
         self._audit = audit
 
     async def current(self, principal: Principal) -> CorrelationSettings:
         principal.require(Action.READ)
-        return await self.effective()
-
-    async def effective(self) -> CorrelationSettings:
-        """The stored settings, else those the process started with."""
-        return await self._store.current() or self._defaults
+        return await self._store.effective()
 
     async def update(self, principal: Principal, new: CorrelationSettings) -> SettingsChange:
         principal.require(Action.CONFIGURE)
-        old = await self.effective()
+        old = await self._store.effective()
         await self._store.save(new)
+        await self._switch.follow()
         entry = await self._audit.record(
             principal,
             AuditAction.UPDATE,

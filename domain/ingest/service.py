@@ -169,12 +169,6 @@ class AlertIngestor:
                 acknowledged.append(incident_id)
         return acknowledged
 
-    async def warm_correlator(self, limit: int = 50_000) -> int:
-        """Give a stateful correlator the recent alerts and their incidents (start-up)."""
-        recent = await self._alerts.recent_attached(self._correlator.lookback, limit)
-        self._correlator.restore((facts_of(a), a.incident_id) for a in recent if a.incident_id)
-        return len(recent)
-
     async def attach_unlinked(self, *, actor: str = "system:recovery", limit: int = 1000) -> int:
         """Attach alerts left without an incident (their suppression was lifted by an
         ingest that died half-way); return how many."""

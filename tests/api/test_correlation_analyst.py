@@ -240,6 +240,8 @@ async def test_settings_changes_are_audited(client: GraphQLClient) -> None:
     history = data["correlationSettingsHistory"]
     assert [h["new"]["engine"] for h in history[:2]] == ["LEARNED", "WINDOW"]
     assert history[0]["old"]["windowSeconds"] == 120 and history[0]["actor"] == "user:admin"
+    # The settings decide live: the module's other tests expect the engine it started with.
+    await client.data(UPDATE_SETTINGS, {"input": {"engine": "LEARNED", "windowSeconds": 300}})
 
 
 async def test_scheduled_retraining_runs_once_per_period(client: GraphQLClient) -> None:

@@ -72,11 +72,7 @@ async def ingest_counted(
     finally:
         counter.request_id = None
     kept = Counter(
-        {
-            key: n
-            for key, n in counter.by_collection.items()
-            if key[1] in INGEST_COLLECTIONS
-        }
+        {key: n for key, n in counter.by_collection.items() if key[1] in INGEST_COLLECTIONS}
     )
     results: list[dict[str, Any]] = data["ingestAlerts"]
     return kept, results

@@ -33,9 +33,9 @@ async def test_services_registered_after_start_up_count_in_correlation(tmp_path:
             ("thumbnails", []),
         ):
             await client.data(CREATE_SERVICE, {"input": {"name": name, "dependsOn": calls}})
-        learning = server.app.state.container.correlation.learning
-        await learning.follow_topology()  # what the background job does every interval
-        assert await learning.follow_topology() == 0, "nothing changed since"
+        switch = server.app.state.container.correlation.switch
+        assert await switch.follow() == 1, "what the background job does every interval"
+        assert await switch.follow() == 0, "nothing changed since"
 
         together = storm(now - timedelta(hours=2), CALLER)
         sent = await send(client, together)

@@ -1,0 +1,113 @@
+"""Which correlator decides live, following the stored settings.
+
+`updateCorrelationSettings` stores the settings and switches the process that took
+it at once; every other process (replica, worker) switches within
+`VIGIL_WORKER_INTERVAL_SECONDS`, when its background job (`follow`) sees them. The
+learned engine is also rebuilt when the service topology changes (services
+registered after start-up count without a restart) and when a model is retrained.
+A new learned engine's working set is restored from the recent stored alerts before
+it takes over, so open incidents stay joinable across a switch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from correlation import Correlator, TimeWindowCorrelator
+from correlation.engine import CorrelationEngine
+from correlation.learned import LearnedCorrelator
+from correlation.model import CorrelationModel
+from correlation.topology import Topology
+from domain.alert.repository import AlertRepository
+from domain.correlation.facts import facts_of
+from domain.correlation.live import LiveCorrelator
+from domain.correlation.models import CorrelationModels
+from domain.correlation.settings import CorrelationSettings, EngineKind
+from domain.correlation.settings_store import SettingsStore
+from domain.service.repository import ServiceRepository
+
+RESTORE_LIMIT = 50_000
+
+
+def correlator_for(
+    settings: CorrelationSettings, model: CorrelationModel | None, topology: Topology
+) -> Correlator:
+    """A fresh correlator as ``settings`` describe it (``model``: the stored one, None for
+    the built-in priors); the learned engine's working set starts empty."""
+    if settings.engine is EngineKind.WINDOW:
+        return TimeWindowCorrelator(timedelta(seconds=settings.window_seconds))
+    engine = CorrelationEngine(model, topology)
+    if settings.threshold is not None:
+        engine = CorrelationEngine(engine.model.with_threshold(settings.threshold), topology)
+    return LearnedCorrelator(engine)
+
+
+async def topology_of(services: ServiceRepository) -> Topology:
+    """The registered services and what they call, as the engine's topology."""
+    known = await services.all()
+    return Topology.from_dict(
+        {
+            "nodes": [s.name for s in known],
+            "edges": [[s.name, callee] for s in known for callee in s.depends_on],
+        }
+    )
+
+
+class CorrelationSwitch:
+    def __init__(
+        self,
+        *,
+        live: LiveCorrelator,
+        settings: SettingsStore,
+        models: CorrelationModels,
+        alerts: AlertRepository,
+        services: ServiceRepository,
+    ) -> None:
+        self._live = live
+        self._settings = settings
+        self._models = models
+        self._alerts = alerts
+        self._services = services
+        self._switching = asyncio.Lock()
+
+    @property
+    def active(self) -> Correlator:
+        """The correlator deciding now."""
+        return self._live.active
+
+    async def start(self) -> None:
+        """At start-up: the correlator the effective settings describe, warmed up."""
+        await self._switch(await self._settings.effective())
+
+    async def follow(self) -> int:
+        """The background job: switch when the settings or, for the learned engine, the
+        topology changed; 1 if it switched."""
+        wanted = await self._settings.effective()
+        if wanted == self._live.settings and not await self._topology_changed():
+            return 0
+        await self._switch(wanted)
+        return 1
+
+    async def rebuild(self) -> None:
+        """Decide with the newest stored model from now on (after a retraining)."""
+        await self._switch(await self._settings.effective())
+
+    async def _topology_changed(self) -> bool:
+        active = self._live.active
+        if not isinstance(active, LearnedCorrelator):
+            return False
+        current = active.engine.topology
+        topology = await topology_of(self._services)
+        return current is None or current.to_dict() != topology.to_dict()
+
+    async def _switch(self, settings: CorrelationSettings) -> None:
+        async with self._switching:
+            stored = await self._models.latest()
+            correlator = correlator_for(
+                settings, stored.model if stored else None, await topology_of(self._services)
+            )
+            if settings.engine is EngineKind.LEARNED:  # the rule keeps no state to restore
+                recent = await self._alerts.recent_attached(correlator.lookback, RESTORE_LIMIT)
+                correlator.restore((facts_of(a), a.incident_id) for a in recent if a.incident_id)
+            self._live.use(correlator, settings)
