@@ -25,6 +25,7 @@ from domain.heartbeat.service import Heartbeats
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
 from domain.ingest.claim import StoreLease
+from domain.ingest.decisions import DecisionLog
 from domain.ingest.journal import IngestJournal
 from domain.ingest.service import AlertIngestor
 from domain.integration.repository import IntegrationKeyRepository
@@ -157,6 +158,7 @@ def build_container(
         journal=IngestJournal(db),
         publisher=publisher,
         clock=clock,
+        decisions=DecisionLog(db),
         claim=StoreLease(db, clock) if replicated else None,
     )
     schedule_repository = ScheduleRepository(db)

@@ -156,12 +156,16 @@ class CorrelationEngine:
         return [verdicts[a.id] for a in alerts]
 
     def restore(self, assigned: Iterable[tuple[AlertFacts, str]]) -> None:
-        """Rebuild the working set from stored alerts and the incidents they belong to."""
+        """Rebuild the working set from stored alerts and the incidents they belong to
+        (alerts it holds already are skipped: the same one may come from two sources)."""
         pairs = list(assigned)
         contexts = self.contexts([alert for alert, _ in pairs])
         order = sorted(range(len(pairs)), key=lambda i: (contexts[i].at, pairs[i][0].id))
         for index in order:
             context, incident_id = contexts[index], pairs[index][1]
+            held = self.working_set.get(incident_id)
+            if held is not None and context.alert_id in held.members:
+                continue
             self._observe(context)
             self.working_set.advance(context.at)
             incident = self.working_set.get(incident_id)

@@ -69,8 +69,15 @@ class Correlator(Protocol):
         """Whether open incidents of every service are candidates, not only the alert's."""
         ...
 
+    @property
+    def remembers(self) -> bool:
+        """Whether it keeps the alerts it decided (then `restore` tells it of others)."""
+        ...
+
     def restore(self, assigned: Iterable[tuple[AlertFacts, str]]) -> None:
-        """Recent stored alerts with their incidents, at start-up (stateful engines)."""
+        """Alerts with the incidents they went to, decided elsewhere: the recent stored
+        ones at start-up, and with several replicas, what the others decided (stateful
+        engines)."""
         ...
 
     def bind(self, new_incident: int, incident_id: str) -> None:

@@ -29,6 +29,10 @@ class LearnedCorrelator:
         return self._engine.lookback
 
     @property
+    def remembers(self) -> bool:
+        return True
+
+    @property
     def across_services(self) -> bool:
         return True
 

@@ -39,6 +39,10 @@ class TimeWindowCorrelator:
         return self._window
 
     @property
+    def remembers(self) -> bool:
+        return False
+
+    @property
     def across_services(self) -> bool:
         return False
 

@@ -42,6 +42,10 @@ class LiveCorrelator:
     def across_services(self) -> bool:
         return self._active.across_services
 
+    @property
+    def remembers(self) -> bool:
+        return self._active.remembers
+
     def restore(self, assigned: Iterable[tuple[AlertFacts, str]]) -> None:
         self._active.restore(assigned)
 

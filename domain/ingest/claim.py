@@ -12,7 +12,9 @@ of deciding.
 The lease is one document taken with an atomic `find_one_and_update` (atomic on the
 embedded store as on MongoDB, with no transaction or replica set needed), with an
 owner token and an expiry in epoch milliseconds, renewed while held: a replica that
-dies holding it blocks the others for at most `LEASE_MS`.
+dies holding it blocks the others for at most `LEASE_MS`. It also carries the number
+of the latest entry of the decision log (`decisions.py`), which a holder that leaves
+one advances when it lets go.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Protocol
 
 from pymongo.errors import DuplicateKeyError, PyMongoError
@@ -41,16 +44,26 @@ _FIRST_WAIT_S = 0.002
 _MAX_WAIT_S = 0.02
 
 
+@dataclass
+class Hold:
+    """One batch's claim to decide."""
+
+    latest_entry: int | None = None
+    """The decision log's latest entry when the claim was taken; None: one process, no log."""
+    recorded: int | None = None
+    """The entry this batch left, if any: the next holder reads up to it."""
+
+
 class DecisionClaim(Protocol):
-    def held(self) -> contextlib.AbstractAsyncContextManager[None]: ...
+    def held(self) -> contextlib.AbstractAsyncContextManager[Hold]: ...
 
 
 class ProcessClaim:
     """A single process: its own lock and pending incidents are enough."""
 
     @contextlib.asynccontextmanager
-    async def held(self) -> AsyncIterator[None]:
-        yield
+    async def held(self) -> AsyncIterator[Hold]:
+        yield Hold()
 
 
 class StoreLease:
@@ -64,27 +77,31 @@ class StoreLease:
         self._local = asyncio.Lock()
 
     @contextlib.asynccontextmanager
-    async def held(self) -> AsyncIterator[None]:
+    async def held(self) -> AsyncIterator[Hold]:
         async with self._local:
             token = new_id()
-            await self._acquire(token)
+            hold = Hold(latest_entry=await self._acquire(token))
             renewal = asyncio.create_task(self._renew(token), name="vigil-ingest-claim")
             try:
-                yield
+                yield hold
             finally:
                 renewal.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewal
                 # Failing to release (the store gone) must not fail a batch whose writes
                 # are done: the lease simply runs out.
+                released: dict[str, object] = {"owner": "", "until_ms": 0}
+                if hold.recorded is not None:
+                    released["latest_entry"] = hold.recorded
                 try:
                     await self._claims.update_one(
-                        {"_id": CLAIM_ID, "owner": token}, {"$set": {"owner": "", "until_ms": 0}}
+                        {"_id": CLAIM_ID, "owner": token}, {"$set": released}
                     )
                 except PyMongoError:
                     log.warning("could not release the incident-decision lease; it will expire")
 
-    async def _acquire(self, token: str) -> None:
+    async def _acquire(self, token: str) -> int:
+        """Take the lease; return the decision log's latest entry."""
         wait = _FIRST_WAIT_S
         may_be_missing = True
         while True:
@@ -94,11 +111,11 @@ class StoreLease:
                 {"_id": CLAIM_ID, "until_ms": {"$lt": now}}, {"$set": lease}
             )
             if taken is not None:
-                return
+                return int(taken.get("latest_entry", 0))
             if may_be_missing:  # the first hold ever in this database
                 try:
-                    await self._claims.insert_one({"_id": CLAIM_ID, **lease})
-                    return
+                    await self._claims.insert_one({"_id": CLAIM_ID, **lease, "latest_entry": 0})
+                    return 0
                 except DuplicateKeyError:
                     may_be_missing = False
             await asyncio.sleep(wait)

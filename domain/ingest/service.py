@@ -37,6 +37,7 @@ from domain.incident.regrouping import recounted
 from domain.incident.repository import IncidentRepository
 from domain.incident.service import IncidentDesk
 from domain.ingest.claim import DecisionClaim, ProcessClaim
+from domain.ingest.decisions import DecisionLog
 from domain.ingest.in_flight import InFlightKeys
 from domain.ingest.journal import IngestJournal
 from domain.ingest.model import MAX_BATCH, IngestOutcome, IngestOutcomeKind
@@ -64,9 +65,11 @@ class AlertIngestor:
         journal: IngestJournal,
         publisher: EventPublisher,
         clock: Clock,
+        decisions: DecisionLog,
         claim: DecisionClaim | None = None,
     ) -> None:
         self._claim = claim or ProcessClaim()
+        self._decisions = decisions
         self._noise = noise
         self._journal = journal
         self._alerts = alerts
@@ -336,7 +339,10 @@ class AlertIngestor:
         attachable = [a for a in fresh if a.suppression is None] + relink
         # With several replicas the claim spans the read and the incident writes (see
         # domain/ingest/claim.py); a single process claims nothing here.
-        async with self._claim.held():
+        async with self._claim.held() as claim:
+            # With several replicas a correlator that remembers learns what the others
+            # decided before it decides (see domain/ingest/decisions.py).
+            shared = claim.latest_entry if self._correlator.remembers else None
             with self._pending.reading() as read:
                 services = self._candidate_services(attachable)
                 stored = (
@@ -344,6 +350,8 @@ class AlertIngestor:
                     if attachable
                     else []
                 )
+                if shared is not None:
+                    self._correlator.restore(await self._decisions.catch_up(shared))
                 async with self._correlation_lock:
                     candidates = self._pending.merged_with(read, stored, services)
                     plan = await self._plan(attachable, candidates, now)
@@ -361,6 +369,9 @@ class AlertIngestor:
                         hold.opened + hold.dependency_documents, set(plan.members), now
                     )
                     writes.insert(0, note)
+                    if shared is not None:
+                        claim.recorded = shared + 1
+                        writes += self._decisions.record(claim.recorded, plan.members)
                 await send(writes)
                 self._pending.inserted(hold)
         taken = await self._alerts.insert_new(fresh)

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from pymongo import InsertOne, ReplaceOne, UpdateMany, UpdateOne
+from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateMany, UpdateOne
 
 from domain.store.database import Collection, Document
 
-Model = InsertOne[Document] | ReplaceOne[Document] | UpdateOne | UpdateMany
+Model = InsertOne[Document] | ReplaceOne[Document] | UpdateOne | UpdateMany | DeleteOne
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,10 @@ def update_one(collection: Collection, filter: Document, update: Document) -> Wr
 
 def update_many(collection: Collection, filter: Document, update: Document) -> Write:
     return Write(collection, UpdateMany(filter, update))
+
+
+def delete_one(collection: Collection, filter: Document) -> Write:
+    return Write(collection, DeleteOne(filter))
 
 
 async def send(writes: Sequence[Write]) -> None:

@@ -3,6 +3,8 @@
 * A subscriber on replica A receives the incident events of an ingest on replica B.
 * Alerts of one incident ingested concurrently through both replicas open exactly one
   incident (the store lease of domain/ingest/claim.py).
+* With the learned engine, which remembers the alerts it decided, a storm sent in turns
+  through both replicas is one incident (the decision log of domain/ingest/decisions.py).
 * Escalation steps fire once although both replicas run the escalation loop.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +84,31 @@ async def test_alerts_of_one_incident_through_both_replicas_open_one_incident(
         assert set(counted.values()) == {sent // SERVICES}
         numbers = [incident["number"] for incident in incidents]
         assert len(set(numbers)) == len(numbers)
+
+
+async def test_the_learned_engine_on_each_replica_knows_what_the_other_decided(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIGIL_CORRELATION_ENGINE", "learned")
+    async with replicas(tmp_path, monkeypatch, "vigil_rep_learned") as running:
+        service = unique("checkout")
+        start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+        incidents = set()
+        for batch in range(6):  # in turns: each replica's engine sees every other batch
+            alerts = [
+                {
+                    "summary": f"checkout errors rising on pod {n}",
+                    "service": service,
+                    "dedupKey": unique("alert"),
+                    "occurredAt": (start + timedelta(seconds=10 * batch + n)).isoformat(),
+                }
+                for n in range(ALERTS_PER_BATCH)
+            ]
+            data = await running.client(batch % 2).data(INGEST, {"alerts": alerts})
+            incidents |= {r["incident"]["id"] for r in data["ingestAlerts"]}
+        assert len(incidents) == 1, incidents
+        stored = await running.db["incidents"].find({}).to_list(None)
+        assert [incident["alert_count"] for incident in stored] == [6 * ALERTS_PER_BATCH]
 
 
 async def test_escalation_steps_fire_once_across_two_replicas(

@@ -179,6 +179,16 @@ def test_restore_bind_merge_and_split_steer_later_decisions() -> None:
     assert after.incident_id == "INC-3"
 
 
+def test_an_alert_restored_twice_counts_once() -> None:
+    # Replicas: an alert may come both from the stored alerts and from the decision log.
+    engine = CorrelationEngine()
+    restored = [(alert("s1", "api", 0), "INC-1"), (alert("s2", "api", 10), "INC-1")]
+    engine.restore(restored)
+    engine.restore(restored[1:])
+    incident = engine.working_set.get("INC-1")
+    assert incident is not None and incident.size == 2 and list(incident.members) == ["s1", "s2"]
+
+
 def test_grouping_on_a_generated_storm_beats_chance() -> None:
     rows = incident_rows(seed=4, incidents=20, spacing=300)
     alerts = facts(rows)

@@ -45,3 +45,16 @@ async def test_a_lease_left_by_a_dead_replica_is_taken_once_it_runs_out(db: Data
         held = await db[COLLECTION].find_one({"_id": CLAIM_ID})
         assert held is not None and held["owner"] != "dead"
     assert 0.2 <= waited < 2.0
+
+
+async def test_the_lease_hands_the_latest_decision_entry_to_the_next_holder(
+    db: Database,
+) -> None:
+    first, second = StoreLease(db, SystemClock()), StoreLease(db, SystemClock())
+    async with first.held() as hold:
+        assert hold.latest_entry == 0
+        hold.recorded = 1
+    async with second.held() as hold:
+        assert hold.latest_entry == 1, "the entry the last holder left"
+    async with first.held() as hold:
+        assert hold.latest_entry == 1, "a holder that left none keeps the number"
