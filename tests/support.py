@@ -33,7 +33,7 @@ from domain.alert.model import Alert, AlertStatus, Severity
 from domain.ids import new_id
 from domain.store.database import Database, connect
 from domain.store.embedded import EmbeddedStore, free_loopback_port
-from vigil.settings import Settings
+from vigil.settings import CorrelationEngineKind, Settings
 
 T = TypeVar("T")
 
@@ -149,10 +149,20 @@ class GraphQLClient:
 async def live_server(
     data_dir: Path, *, settings: Settings | None = None, counter: CommandCounter | None = None
 ) -> AsyncIterator[LiveServer]:
-    """Vigil on a free loopback port, with its embedded store under `data_dir`."""
+    """Vigil on a free loopback port, with its embedded store under `data_dir`.
+
+    By default with the rule engine: most tests share one server and each opens its
+    incidents with its own service's alerts, while the learned engine groups alerts of
+    different services by time, so tests running side by side would share incidents.
+    The correlation tests start servers with the learned engine.
+    """
     port = free_loopback_port()
     settings = settings or Settings(
-        data_dir=data_dir, admin_token=ADMIN_TOKEN, port=port, worker_interval_s=1
+        data_dir=data_dir,
+        admin_token=ADMIN_TOKEN,
+        port=port,
+        worker_interval_s=1,
+        correlation_engine=CorrelationEngineKind.WINDOW,
     )
     counter = counter or CommandCounter()
     app = create_app(settings, command_listeners=[counter])

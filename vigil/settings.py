@@ -50,7 +50,7 @@ class Settings:
     broadcast_url: str = "memory://"
     admin_token: str | None = None
     correlation_window: timedelta = timedelta(minutes=5)
-    correlation_engine: CorrelationEngineKind = CorrelationEngineKind.WINDOW
+    correlation_engine: CorrelationEngineKind = CorrelationEngineKind.LEARNED
     correlation_retrain_hours: int = 24
     """How often the correlation model is retrained from reviewed incidents."""
     environment: Environment = Environment.DEVELOPMENT

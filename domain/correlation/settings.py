@@ -66,4 +66,4 @@ class SettingsChange:
     new: CorrelationSettings
 
 
-DEFAULT_SETTINGS = CorrelationSettings(EngineKind.WINDOW, 300)
+DEFAULT_SETTINGS = CorrelationSettings(EngineKind.LEARNED, 300)

@@ -47,11 +47,18 @@ class Replicas:
 
 @contextlib.asynccontextmanager
 async def replicas(
-    tmp: Path, monkeypatch: pytest.MonkeyPatch, name: str, count: int = 2
+    tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    count: int = 2,
+    engine: str = "window",
 ) -> AsyncIterator[Replicas]:
+    """`count` replicas; `engine`: the correlation engine, by default the rule, whose
+    one incident per service the tests of other things count on."""
     async with redis_server(tmp) as redis:
         # Cluster.env copies the environment when each process starts.
         monkeypatch.setenv("VIGIL_BROADCAST_URL", redis.url)
+        monkeypatch.setenv("VIGIL_CORRELATION_ENGINE", engine)
         async with cluster(tmp, name, ADMIN_TOKEN) as running, store_of(running) as db:
             ports = [free_loopback_port() for _ in range(count)]
             for port in ports:

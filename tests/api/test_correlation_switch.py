@@ -16,7 +16,7 @@ from domain.store.embedded import free_loopback_port
 from tests.api.correlation import grouping, send, storm
 from tests.api.queries import CREATE_SERVICE
 from tests.support import ADMIN_TOKEN, GraphQLClient, LiveServer, live_server
-from vigil.settings import Settings
+from vigil.settings import CorrelationEngineKind, Settings
 
 UPDATE_SETTINGS = """
 mutation($input: CorrelationSettingsInput!) {
@@ -33,7 +33,11 @@ WINDOW = {"input": {"engine": "WINDOW", "windowSeconds": 300}}
 async def rule_server(data_dir: Path) -> AsyncIterator[LiveServer]:
     """Vigil started with the rule, its background jobs out of the way."""
     settings = Settings(
-        data_dir=data_dir, admin_token=ADMIN_TOKEN, port=free_loopback_port(), worker_interval_s=60
+        data_dir=data_dir,
+        admin_token=ADMIN_TOKEN,
+        port=free_loopback_port(),
+        worker_interval_s=60,
+        correlation_engine=CorrelationEngineKind.WINDOW,
     )
     async with live_server(data_dir, settings=settings) as server:
         yield server

@@ -89,8 +89,7 @@ async def test_alerts_of_one_incident_through_both_replicas_open_one_incident(
 async def test_the_learned_engine_on_each_replica_knows_what_the_other_decided(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("VIGIL_CORRELATION_ENGINE", "learned")
-    async with replicas(tmp_path, monkeypatch, "vigil_rep_learned") as running:
+    async with replicas(tmp_path, monkeypatch, "vigil_rep_learned", engine="learned") as running:
         service = unique("checkout")
         start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
         incidents = set()
