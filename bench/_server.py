@@ -132,9 +132,13 @@ def _tail(path: Path, lines: int = 15) -> str:
 
 @contextlib.asynccontextmanager
 async def live_server(
-    *, database: str = "vigil_bench", profile: Path | None = None
+    *, database: str = "vigil_bench", profile: Path | None = None, engine: str = "window"
 ) -> AsyncIterator[LiveServer]:
     """Start nx-27017 and `vigil serve` on loopback; stop both and remove their files on exit.
+
+    `engine`: the correlation engine (`VIGIL_CORRELATION_ENGINE`). The rule by default:
+    the benchmarks count on one incident per service, and send a stream's batches out of
+    event-time order, which only the rule (which keeps no state) takes as it would in order.
 
     With `profile` (an absolute path), the server runs under cProfile and writes its stats
     there when it stops.
@@ -156,6 +160,7 @@ async def live_server(
             "VIGIL_HOST": "127.0.0.1",
             "VIGIL_PORT": str(port),
             "VIGIL_LOG_LEVEL": "WARNING",
+            "VIGIL_CORRELATION_ENGINE": engine,
             "VIGIL_DATA_DIR": str(tmp / "data"),
             "PYTHONUNBUFFERED": "1",
         }
