@@ -125,11 +125,16 @@ class IncidentRepository:
         return {doc["_id"]: Incident.from_document(doc) async for doc in cursor}
 
     async def transition(
-        self, incident_id: str, from_statuses: list[str], changes: Document
+        self,
+        incident_id: str,
+        from_statuses: list[str],
+        changes: Document,
+        services: Collection[str] | None = None,
     ) -> Incident | None:
-        """Apply `changes` only if the incident is still in one of `from_statuses`."""
+        """Apply `changes` only if the incident is still in one of `from_statuses`, and is
+        of one of `services` when given (the caller's permitted ones)."""
         doc = await self._incidents.find_one_and_update(
-            {"_id": incident_id, "status": {"$in": from_statuses}},
+            within_services({"_id": incident_id, "status": {"$in": from_statuses}}, services),
             {"$set": changes},
             return_document=ReturnDocument.AFTER,
         )

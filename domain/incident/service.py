@@ -126,22 +126,39 @@ class IncidentDesk:
         return {i: found.get(i, _EMPTY_TIMELINE) for i in incident_ids}
 
     async def acknowledge(self, principal: Principal, incident_id: str) -> Incident:
-        await self.require(principal, Action.RESPOND, incident_id)
-        return await self.change_status(incident_id, IncidentStatus.ACKNOWLEDGED, principal.actor)
+        return await self.change_status(
+            incident_id, IncidentStatus.ACKNOWLEDGED, principal.actor, asker=principal
+        )
 
     async def resolve(
         self, principal: Principal, incident_id: str, note: str | None = None
     ) -> Incident:
         """`note`: the resolution note, kept on the incident and shown on its timeline."""
-        await self.require(principal, Action.RESPOND, incident_id)
         return await self.change_status(
-            incident_id, IncidentStatus.RESOLVED, principal.actor, note=resolution_note(note)
+            incident_id,
+            IncidentStatus.RESOLVED,
+            principal.actor,
+            note=resolution_note(note),
+            asker=principal,
         )
 
     async def change_status(
-        self, incident_id: str, target: IncidentStatus, actor: str, *, note: str | None = None
+        self,
+        incident_id: str,
+        target: IncidentStatus,
+        actor: str,
+        *,
+        note: str | None = None,
+        asker: Principal | None = None,
     ) -> Incident:
-        """Move an incident to `target` atomically; callers have checked permission."""
+        """Move an incident to `target` atomically. With `asker`, only if they may respond
+        to it; without, the caller has checked permission. When it does not move, the
+        error says why: not found, not the asker's to change, or not a legal move."""
+        within = None
+        if asker is not None:
+            # The team check travels in the update's filter: no read before the write.
+            asker.require(Action.READ)
+            within = await self._owners.permitted(asker, Action.RESPOND)
         now = self._clock.now()
         stamp = "acknowledged" if target is IncidentStatus.ACKNOWLEDGED else "resolved"
         changes = {"status": target.value, f"{stamp}_ms": to_ms(now), f"{stamp}_by": actor}
@@ -150,11 +167,15 @@ class IncidentDesk:
         if note is not None:
             changes["resolution_note"] = details["resolution_note"] = note
             message += f" Resolution note: {note}"
-        changed = await self._incidents.transition(incident_id, sources_of(target), changes)
+        changed = await self._incidents.transition(
+            incident_id, sources_of(target), changes, within
+        )
         if changed is None:
             current = (await self._incidents.by_ids([incident_id])).get(incident_id)
             if current is None:
                 raise NotFoundError(f"No incident with id '{incident_id}'.")
+            if asker is not None:
+                await self._owners.require(asker, Action.RESPOND, current.service_id)
             check_transition(incident_id, current.status, target)
             raise AssertionError("a transition allowed by the rules did not apply")
         await self._incidents.add_timeline(

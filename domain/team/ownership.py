@@ -95,11 +95,17 @@ class ServiceOwners:
 
     async def readable(self, principal: Principal) -> frozenset[str] | None:
         """Ids of the services whose things `principal` may read; None means all of them."""
+        return await self.permitted(principal, Action.READ)
+
+    async def permitted(self, principal: Principal, action: Action) -> frozenset[str] | None:
+        """Ids of the services on whose things `principal` may do `action`; None means all
+        of them (raises FORBIDDEN for a caller whose global role allows it on none)."""
         if principal.visible_teams is None:
+            principal.require(action)
             return None
         owners = await self._current()
         return frozenset(
-            service_id for service_id, team in owners.items() if principal.can(Action.READ, team)
+            service_id for service_id, team in owners.items() if principal.can(action, team)
         )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 from tests.api.helpers import open_incident
 from tests.api.queries import ACKNOWLEDGE, ADD_NOTE, INCIDENT, INGEST, RESOLVE
-from tests.support import GraphQLClient, unique
+from tests.support import GraphQLClient, LiveServer, unique
 
 LIST = """
 query($first: Int!, $after: String, $filter: IncidentFilter) {
@@ -28,6 +29,20 @@ async def test_acknowledge_then_resolve_records_who_and_when(client: GraphQLClie
     assert full["acknowledgedAt"] <= full["resolvedAt"]
     kinds = [e["node"]["kind"] for e in full["timeline"]["edges"]]
     assert kinds == ["OPENED", "STATUS_CHANGED", "STATUS_CHANGED"]
+
+
+async def test_acknowledging_writes_first_with_the_permission_in_its_filter(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    incident = await open_incident(client)
+    await client.data("{ me { name } }")  # the token is remembered
+    server.counter.commands.clear()
+    server.counter.request_id = request_id = uuid.uuid4().hex
+    try:
+        await client.data(ACKNOWLEDGE, {"id": incident["id"]}, request_id=request_id)
+    finally:
+        server.counter.request_id = None
+    assert server.counter.commands[:2] == ["findAndModify", "insert"], server.counter.commands
 
 
 async def test_illegal_transitions_are_typed_errors(client: GraphQLClient) -> None:
