@@ -51,11 +51,9 @@ class Authenticator:
     async def from_header(
         self, header: str | None, *, max_age_s: float = CACHE_SECONDS
     ) -> Principal:
-        secret = bearer_secret(header)
-        key = hash_secret(secret)
-        cached = self._cache.get(key)
-        if cached is not None and self._monotonic() - cached[1] < _max_age(cached[0], max_age_s):
-            return _principal_or_raise(cached[0])
+        secret, key, cached, fresh = self._remembered(header, max_age_s)
+        if cached is not None and fresh:
+            return _principal_or_raise(cached)
         # Shielded: one caller giving up (a closed websocket) must not cancel the others' load.
         return await asyncio.shield(self._load_once(key, secret))
 
@@ -64,12 +62,23 @@ class Authenticator:
         before every event, and must not all stall on the store at once. An entry older
         than `max_age_s` is reloaded in the background, and later calls see the result
         (a revoked token then raises UNAUTHENTICATED). None when nothing is remembered."""
+        secret, key, cached, fresh = self._remembered(header, max_age_s)
+        if not fresh:
+            self._load_once(key, secret)
+        return None if cached is None else _principal_or_raise(cached)
+
+    def _remembered(
+        self, header: str | None, max_age_s: float
+    ) -> tuple[str, str, Principal | UnauthenticatedError | None, bool]:
+        """The header's secret, its cache key, what it stood for when last loaded (None:
+        never loaded), and whether that is recent enough."""
         secret = bearer_secret(header)
         key = hash_secret(secret)
         cached = self._cache.get(key)
-        if cached is None or self._monotonic() - cached[1] >= _max_age(cached[0], max_age_s):
-            self._load_once(key, secret)
-        return None if cached is None else _principal_or_raise(cached[0])
+        if cached is None:
+            return secret, key, None, False
+        found, loaded_at = cached
+        return secret, key, found, self._monotonic() - loaded_at < _max_age(found, max_age_s)
 
     def _load_once(self, key: str, secret: str) -> asyncio.Future[Principal]:
         loading = self._loading.get(key)

@@ -60,10 +60,14 @@ class IncidentDesk:
         """The incident, once `principal` is known to be allowed `action` on it; for the
         use cases that hang off an incident (roles, updates, postmortems...)."""
         principal.require(Action.READ)
+        incident = await self._one(incident_id)
+        await self._owners.require(principal, action, incident.service_id)
+        return incident
+
+    async def _one(self, incident_id: str) -> Incident:
         found = await self._incidents.by_ids([incident_id])
         if incident_id not in found:
             raise NotFoundError(f"No incident with id '{incident_id}'.")
-        await self._owners.require(principal, action, found[incident_id].service_id)
         return found[incident_id]
 
     async def by_ids(self, principal: Principal, ids: list[str]) -> dict[str, Incident]:
@@ -167,16 +171,15 @@ class IncidentDesk:
         if note is not None:
             changes["resolution_note"] = details["resolution_note"] = note
             message += f" Resolution note: {note}"
-        changed = await self._incidents.transition(
-            incident_id, sources_of(target), changes, within
-        )
+        changed = await self._incidents.transition(incident_id, sources_of(target), changes, within)
+        if changed is None and asker is not None:
+            await self._owners.require(
+                asker, Action.RESPOND, (await self._one(incident_id)).service_id
+            )
+            # Allowed after all: the owner map had not yet heard of the incident's service.
+            changed = await self._incidents.transition(incident_id, sources_of(target), changes)
         if changed is None:
-            current = (await self._incidents.by_ids([incident_id])).get(incident_id)
-            if current is None:
-                raise NotFoundError(f"No incident with id '{incident_id}'.")
-            if asker is not None:
-                await self._owners.require(asker, Action.RESPOND, current.service_id)
-            check_transition(incident_id, current.status, target)
+            check_transition(incident_id, (await self._one(incident_id)).status, target)
             raise AssertionError("a transition allowed by the rules did not apply")
         await self._incidents.add_timeline(
             [
