@@ -10,7 +10,7 @@ from typing import Any
 
 from domain.store.embedded import free_loopback_port
 from tests.api.queries import INGEST
-from tests.support import ADMIN_TOKEN, GraphQLClient, live_server, unique
+from tests.support import ADMIN_TOKEN, GraphQLClient, LiveServer, live_server, unique
 from vigil.settings import CorrelationEngineKind, Settings
 
 INCIDENT_ALERTS = """
@@ -38,16 +38,26 @@ RETRAIN = "mutation { retrainCorrelationModel { version trainedBy summary } }"
 
 
 @asynccontextmanager
-async def learned_server(data_dir: Path) -> AsyncIterator[GraphQLClient]:
-    """Vigil with the learned engine; a second start on `data_dir` reuses its store."""
+async def engine_server(
+    data_dir: Path, engine: CorrelationEngineKind = CorrelationEngineKind.LEARNED
+) -> AsyncIterator[LiveServer]:
+    """Vigil started with `engine`, its background jobs out of the way; a second start on
+    `data_dir` reuses its store."""
     settings = Settings(
         data_dir=data_dir,
         admin_token=ADMIN_TOKEN,
         port=free_loopback_port(),
         worker_interval_s=60,
-        correlation_engine=CorrelationEngineKind.LEARNED,
+        correlation_engine=engine,
     )
     async with live_server(data_dir, settings=settings) as server:
+        yield server
+
+
+@asynccontextmanager
+async def learned_server(data_dir: Path) -> AsyncIterator[GraphQLClient]:
+    """A client of Vigil with the learned engine."""
+    async with engine_server(data_dir) as server:
         yield GraphQLClient(server)
 
 

@@ -4,19 +4,16 @@ again after a restart."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from correlation.learned import LearnedCorrelator
 from domain.correlation.settings import CorrelationSettings, EngineKind
 from domain.correlation.settings_store import SettingsStore
-from domain.store.embedded import free_loopback_port
-from tests.api.correlation import grouping, send, storm
+from tests.api.correlation import engine_server, grouping, send, storm
 from tests.api.queries import CREATE_SERVICE
-from tests.support import ADMIN_TOKEN, GraphQLClient, LiveServer, live_server
-from vigil.settings import CorrelationEngineKind, Settings
+from tests.support import GraphQLClient
+from vigil.settings import CorrelationEngineKind
 
 UPDATE_SETTINGS = """
 mutation($input: CorrelationSettingsInput!) {
@@ -27,20 +24,6 @@ mutation($input: CorrelationSettingsInput!) {
 TOGETHER = [("basket", "basket checkout errors"), ("pricing", "pricing lookups slow")]
 LEARNED = {"input": {"engine": "LEARNED", "windowSeconds": 300}}
 WINDOW = {"input": {"engine": "WINDOW", "windowSeconds": 300}}
-
-
-@asynccontextmanager
-async def rule_server(data_dir: Path) -> AsyncIterator[LiveServer]:
-    """Vigil started with the rule, its background jobs out of the way."""
-    settings = Settings(
-        data_dir=data_dir,
-        admin_token=ADMIN_TOKEN,
-        port=free_loopback_port(),
-        worker_interval_s=60,
-        correlation_engine=CorrelationEngineKind.WINDOW,
-    )
-    async with live_server(data_dir, settings=settings) as server:
-        yield server
 
 
 async def services_together(client: GraphQLClient) -> None:
@@ -57,7 +40,7 @@ async def grouped(client: GraphQLClient, hours_ago: int) -> list[list[str]]:
 
 
 async def test_a_stored_change_switches_the_engine_at_once(tmp_path: Path) -> None:
-    async with rule_server(tmp_path) as server:
+    async with engine_server(tmp_path, CorrelationEngineKind.WINDOW) as server:
         client = GraphQLClient(server)
         await services_together(client)
         assert await grouped(client, hours_ago=9) == [["basket"], ["pricing"]]
@@ -70,7 +53,7 @@ async def test_a_stored_change_switches_the_engine_at_once(tmp_path: Path) -> No
 
 
 async def test_other_processes_follow_a_change_and_a_restart_keeps_it(tmp_path: Path) -> None:
-    async with rule_server(tmp_path) as server:
+    async with engine_server(tmp_path, CorrelationEngineKind.WINDOW) as server:
         client = GraphQLClient(server)
         await services_together(client)
         switch = server.app.state.container.correlation.switch
@@ -85,5 +68,5 @@ async def test_other_processes_follow_a_change_and_a_restart_keeps_it(tmp_path: 
         assert switch.active.engine.model.threshold == 0.45, "the stored threshold decides"
         assert await grouped(client, hours_ago=6) == [["basket", "pricing"]]
 
-    async with rule_server(tmp_path) as server:
+    async with engine_server(tmp_path, CorrelationEngineKind.WINDOW) as server:
         assert await grouped(GraphQLClient(server), hours_ago=3) == [["basket", "pricing"]]

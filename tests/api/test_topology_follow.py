@@ -5,26 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from domain.store.embedded import free_loopback_port
-from tests.api.correlation import grouping, send, storm
+from tests.api.correlation import engine_server, grouping, send, storm
 from tests.api.queries import CREATE_SERVICE
-from tests.support import ADMIN_TOKEN, GraphQLClient, live_server
-from vigil.settings import CorrelationEngineKind, Settings
+from tests.support import GraphQLClient
 
 CALLER = [("basket", "basket checkout errors"), ("pricing", "pricing lookups slow")]
 STRANGERS = [("newsletter", "newsletter sends failing"), ("thumbnails", "thumbnail queue full")]
 
 
 async def test_services_registered_after_start_up_count_in_correlation(tmp_path: Path) -> None:
-    settings = Settings(
-        data_dir=tmp_path,
-        admin_token=ADMIN_TOKEN,
-        port=free_loopback_port(),
-        worker_interval_s=1,
-        correlation_engine=CorrelationEngineKind.LEARNED,
-    )
     now = datetime.now(UTC).replace(microsecond=0)
-    async with live_server(tmp_path, settings=settings) as server:
+    # The background job is out of the way: the test runs what it does, when it wants.
+    async with engine_server(tmp_path) as server:
         client = GraphQLClient(server)
         for name, calls in (
             ("pricing", []),
