@@ -24,7 +24,7 @@ from domain.correlation.facts import facts_of
 from domain.correlation.models import CorrelationModels
 from domain.correlation.settings import CorrelationSettings
 from domain.correlation.settings_store import SettingsStore
-from domain.correlation.switch import correlator_for, topology_of
+from domain.correlation.switch import correlator_for
 from domain.errors import ValidationError
 from domain.feedback.model import FeedbackKind
 from domain.feedback.repository import FeedbackRepository
@@ -191,10 +191,7 @@ class CorrelationInsights:
         )
 
     async def _replay(self, settings: CorrelationSettings, alerts: Sequence[Alert]) -> list[str]:
-        stored = await self._models.latest()
-        correlator = correlator_for(
-            settings, stored.model if stored else None, await topology_of(self._services)
-        )
+        correlator = await correlator_for(settings, self._models, self._services)
         facts = [facts_of(a) for a in alerts]
         return await asyncio.to_thread(replay_groups, correlator, facts)
 

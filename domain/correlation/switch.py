@@ -17,7 +17,6 @@ from datetime import timedelta
 from correlation import Correlator, TimeWindowCorrelator
 from correlation.engine import CorrelationEngine
 from correlation.learned import LearnedCorrelator
-from correlation.model import CorrelationModel
 from correlation.topology import Topology
 from domain.alert.repository import AlertRepository
 from domain.correlation.facts import facts_of
@@ -30,14 +29,17 @@ from domain.service.repository import ServiceRepository
 RESTORE_LIMIT = 50_000
 
 
-def correlator_for(
-    settings: CorrelationSettings, model: CorrelationModel | None, topology: Topology
+async def correlator_for(
+    settings: CorrelationSettings, models: CorrelationModels, services: ServiceRepository
 ) -> Correlator:
-    """A fresh correlator as ``settings`` describe it (``model``: the stored one, None for
-    the built-in priors); the learned engine's working set starts empty."""
+    """A fresh correlator as ``settings`` describe it; a learned engine decides with the
+    newest stored model (else the built-in priors) and the services' topology, its
+    working set empty."""
     if settings.engine is EngineKind.WINDOW:
         return TimeWindowCorrelator(timedelta(seconds=settings.window_seconds))
-    engine = CorrelationEngine(model, topology)
+    stored = await models.latest()
+    topology = await topology_of(services)
+    engine = CorrelationEngine(stored.model if stored else None, topology)
     if settings.threshold is not None:
         engine = CorrelationEngine(engine.model.with_threshold(settings.threshold), topology)
     return LearnedCorrelator(engine)
@@ -103,10 +105,7 @@ class CorrelationSwitch:
 
     async def _switch(self, settings: CorrelationSettings) -> None:
         async with self._switching:
-            stored = await self._models.latest()
-            correlator = correlator_for(
-                settings, stored.model if stored else None, await topology_of(self._services)
-            )
+            correlator = await correlator_for(settings, self._models, self._services)
             if settings.engine is EngineKind.LEARNED:  # the rule keeps no state to restore
                 recent = await self._alerts.recent_attached(correlator.lookback, RESTORE_LIMIT)
                 correlator.restore((facts_of(a), a.incident_id) for a in recent if a.incident_id)

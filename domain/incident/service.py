@@ -172,15 +172,16 @@ class IncidentDesk:
             changes["resolution_note"] = details["resolution_note"] = note
             message += f" Resolution note: {note}"
         changed = await self._incidents.transition(incident_id, sources_of(target), changes, within)
-        if changed is None and asker is not None:
-            await self._owners.require(
-                asker, Action.RESPOND, (await self._one(incident_id)).service_id
-            )
-            # Allowed after all: the owner map had not yet heard of the incident's service.
-            changed = await self._incidents.transition(incident_id, sources_of(target), changes)
         if changed is None:
-            check_transition(incident_id, (await self._one(incident_id)).status, target)
-            raise AssertionError("a transition allowed by the rules did not apply")
+            current = await self._one(incident_id)
+            if asker is not None:
+                await self._owners.require(asker, Action.RESPOND, current.service_id)
+            check_transition(incident_id, current.status, target)
+            if asker is not None:
+                # Allowed and legal: the owner map had not yet heard of the incident's service.
+                changed = await self._incidents.transition(incident_id, sources_of(target), changes)
+            if changed is None:
+                raise AssertionError("a transition allowed by the rules did not apply")
         await self._incidents.add_timeline(
             [
                 TimelineEntry(

@@ -342,7 +342,7 @@ class AlertIngestor:
         async with self._claim.held() as claim:
             # With several replicas a correlator that remembers learns what the others
             # decided before it decides (see domain/ingest/decisions.py).
-            shared = claim.latest_entry if self._correlator.remembers else None
+            latest_entry = claim.latest_entry if self._correlator.remembers else None
             with self._pending.reading() as read:
                 services = self._candidate_services(attachable)
                 stored = (
@@ -350,8 +350,8 @@ class AlertIngestor:
                     if attachable
                     else []
                 )
-                if shared is not None:
-                    self._correlator.restore(await self._decisions.catch_up(shared))
+                if latest_entry is not None:
+                    self._correlator.restore(await self._decisions.catch_up(latest_entry))
                 async with self._correlation_lock:
                     candidates = self._pending.merged_with(read, stored, services)
                     plan = await self._plan(attachable, candidates, now)
@@ -369,8 +369,8 @@ class AlertIngestor:
                         hold.opened + hold.dependency_documents, set(plan.members), now
                     )
                     writes.insert(0, note)
-                    if shared is not None:
-                        claim.recorded = shared + 1
+                    if latest_entry is not None:
+                        claim.recorded = latest_entry + 1
                         writes += self._decisions.record(claim.recorded, plan.members)
                 await send(writes)
                 self._pending.inserted(hold)
