@@ -247,6 +247,7 @@ def build_container(
             repository=CalendarFeedRepository(db),
             schedules=schedule_repository,
             users=user_repository,
+            teams=team_repository,
             audit=audit,
             clock=clock,
         ),

@@ -5,6 +5,11 @@ the URL reads the shifts it covers, and nothing else. Anyone who may read a
 schedule (a member of its team, or anyone when no team owns it) may subscribe to it;
 a user's own feed is theirs (admins may make one for anybody). The creator or an admin
 revokes a feed.
+
+A feed reads with its creator's rights as they are now, not as they were when it was
+made: once the creator may no longer read what it covers (they left the schedule's
+team, or an admin who made a feed of someone else is an admin no more), it answers as
+an unknown URL does.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from domain.schedule.repository import ScheduleRepository
 from domain.schedule.service import users_by_id
 from domain.secrets import SecretKind, generate_secret, hash_secret
 from domain.store.timestamps import to_ms
+from domain.team.principals import user_principal
+from domain.team.repository import TeamRepository
 from domain.user.repository import UserRepository
 
 _UNKNOWN = "No calendar feed has this URL."
@@ -47,6 +54,7 @@ class CalendarFeeds:
         repository: CalendarFeedRepository,
         schedules: ScheduleRepository,
         users: UserRepository,
+        teams: TeamRepository,
         audit: AuditTrail,
         clock: Clock,
     ) -> None:
@@ -54,6 +62,7 @@ class CalendarFeeds:
         self._audit = audit
         self._schedules = schedules
         self._users = users
+        self._teams = teams
         self._clock = clock
 
     async def create(
@@ -69,14 +78,10 @@ class CalendarFeeds:
             )
         if schedule_id is not None:
             scope, target = FeedScope.SCHEDULE, schedule_id
-            principal.require(Action.READ, (await self._schedules.get(schedule_id)).team)
         else:
             assert user_id is not None
             scope, target = FeedScope.USER, user_id
-            if user_id != principal.id:
-                principal.require(Action.CONFIGURE)
-            if await self._users.by_id(user_id) is None:
-                raise NotFoundError(f"No user with id '{user_id}'.")
+        await self._require_may_read(principal, scope, target)
         secret = generate_secret(SecretKind.CALENDAR_FEED)
         feed = CalendarFeed(
             id=new_id(),
@@ -111,25 +116,47 @@ class CalendarFeeds:
         return revoked
 
     async def render(self, secret: str, window: FeedWindow) -> bytes:
-        """The iCalendar text behind a feed URL; NotFound for unknown or revoked secrets."""
+        """The iCalendar text behind a feed URL; NotFound for unknown or revoked secrets,
+        and for feeds whose creator may no longer read what they cover."""
         feed = await self._repository.active_by_secret_hash(hash_secret(secret))
         if feed is None:
             raise NotFoundError(_UNKNOWN)
+        creator = await self._users.by_id(feed.owner_id)
+        try:
+            if creator is None:
+                raise NotFoundError(_UNKNOWN)
+            principal = await user_principal(creator, self._teams)
+            principal.require(Action.READ)
+            schedule = await self._require_may_read(principal, feed.scope, feed.target_id)
+        except (ForbiddenError, NotFoundError):
+            # Say no more than for any other unknown URL (a deleted schedule included).
+            raise NotFoundError(_UNKNOWN) from None
         now = self._clock.now()
         since = now - timedelta(days=window.past_days)
         until = now + timedelta(days=window.ahead_days)
-        if feed.scope is FeedScope.SCHEDULE:
-            return await self._schedule_feed(feed.target_id, since, until, now)
+        if schedule is not None:
+            return await self._schedule_feed(schedule, since, until, now)
         return await self._user_feed(feed.target_id, since, until, now)
 
+    async def _require_may_read(
+        self, principal: Principal, scope: FeedScope, target_id: str
+    ) -> Schedule | None:
+        """Whether `principal` may have a feed of this: on creating one, and on every read
+        with its creator's rights of the moment. Returns the schedule a schedule's feed
+        covers."""
+        if scope is FeedScope.SCHEDULE:
+            schedule = await self._schedules.get(target_id)
+            principal.require(Action.READ, schedule.team)
+            return schedule
+        if target_id != principal.id:
+            principal.require(Action.CONFIGURE)
+        if await self._users.by_id(target_id) is None:
+            raise NotFoundError(f"No user with id '{target_id}'.")
+        return None
+
     async def _schedule_feed(
-        self, schedule_id: str, since: datetime, until: datetime, now: datetime
+        self, schedule: Schedule, since: datetime, until: datetime, now: datetime
     ) -> bytes:
-        try:
-            schedule = await self._schedules.get(schedule_id)
-        except NotFoundError:
-            # The schedule was deleted: say no more than for any other unknown URL.
-            raise NotFoundError(_UNKNOWN) from None
         shifts = _whole_shifts(schedule, since, until)
         names = await self._names({u for s in shifts for u in s.users})
         return ical.schedule_feed(schedule, shifts, generated_at=now, names=names)

@@ -8,13 +8,18 @@ from typing import Any
 import httpx
 from icalendar import Calendar
 
+from tests.api.helpers import SET_TEAM_MEMBER, new_team, team_member
 from tests.api.schedules import CREATE_OVERRIDE, SHIFTS, create_schedule, layer, new_user
-from tests.support import GraphQLClient, LiveServer
+from tests.support import GraphQLClient, LiveServer, unique
 from vigil.access_log import redact_path
 
 CREATE_FEED = """mutation($input: CreateCalendarFeedInput!) {
   createCalendarFeed(input: $input) { url path feed { id scope targetId status } } }"""
 REVOKE_FEED = "mutation($id: ID!) { revokeCalendarFeed(id: $id) { id status revokedAt } }"
+CREATE_TEAM_SCHEDULE = """mutation($input: CreateScheduleInput!) {
+  createSchedule(input: $input) { id } }"""
+REMOVE_MEMBER = """mutation($slug: ID!, $userId: ID!) {
+  removeTeamMember(slug: $slug, userId: $userId) { role } }"""
 
 
 async def _events(server: LiveServer, path: str, **params: str) -> list[tuple[Any, ...]]:
@@ -163,3 +168,33 @@ async def test_feed_requests_are_checked(server: LiveServer, client: GraphQLClie
 
 def test_feed_secrets_stay_out_of_the_access_log() -> None:
     assert redact_path("/calendar/vcf_secret.ics?days=3") == "/calendar/<redacted>?days=3"
+
+
+async def test_a_feed_stops_when_its_creator_may_no_longer_read_the_schedule(
+    server: LiveServer, client: GraphQLClient
+) -> None:
+    team = await new_team(client)
+    member = await team_member(client, team, "VIEWER")
+    schedule = await client.data(
+        CREATE_TEAM_SCHEDULE,
+        {
+            "input": {
+                "name": unique("sched"),
+                "team": team,
+                "layers": [layer([member.id], starts_on="2026-01-01")],
+            }
+        },
+    )
+    feed = {"input": {"scheduleId": schedule["createSchedule"]["id"]}}
+    created = (await client.data(CREATE_FEED, feed, token=member.token))["createCalendarFeed"]
+    assert (await _status(server, created["path"])).status_code == 200
+
+    await client.data(REMOVE_MEMBER, {"slug": team, "userId": member.id})
+    left = await _status(server, created["path"])
+    unknown = await _status(server, "/calendar/vcf_not-a-feed.ics")
+    assert left.status_code == unknown.status_code == 404
+    assert left.content == unknown.content
+
+    # The feed was not revoked: it reads again once its creator may.
+    await client.data(SET_TEAM_MEMBER, {"slug": team, "userId": member.id, "role": "VIEWER"})
+    assert (await _status(server, created["path"])).status_code == 200
