@@ -18,6 +18,7 @@ def background_jobs(container: Container) -> dict[str, Task]:
         "escalation runs recovered": container.escalation.engine.recover_unstarted,
         "correlation model retrained": container.correlation.learning.retrain_if_due,
         "correlation settings and topology followed": container.correlation.switch.follow,
+        "regroupings made elsewhere followed": container.correlation.regroupings_elsewhere.follow,
     }
 
 

@@ -12,6 +12,7 @@ from domain.correlation.insights import CorrelationInsights
 from domain.correlation.learning import ModelLearning
 from domain.correlation.live import LiveCorrelator
 from domain.correlation.models import CorrelationModels
+from domain.correlation.regrouping_follower import RegroupingFollower
 from domain.correlation.settings import CorrelationSettings
 from domain.correlation.settings_store import SettingsStore
 from domain.correlation.switch import CorrelationSwitch
@@ -32,6 +33,7 @@ class CorrelationSurface:
     tuning: CorrelationTuning
     insights: CorrelationInsights
     switch: CorrelationSwitch
+    regroupings_elsewhere: RegroupingFollower
 
 
 def build_correlation(
@@ -86,4 +88,7 @@ def build_correlation(
             owners=owners,
         ),
         switch=switch,
+        regroupings_elsewhere=RegroupingFollower(
+            feedback=feedback, correlator=correlator, clock=clock
+        ),
     )

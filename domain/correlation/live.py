@@ -3,7 +3,8 @@
 `CorrelationSwitch` puts a new one in place when the settings, the stored model or
 the service topology change. A batch is decided and bound by one correlator: one
 that was assigned before a switch binds its new incidents in the correlator that
-assigned them.
+assigned them. Merges and splits are remembered a while, so that alerts restored from
+decisions made before them go where people put them (`regrouped.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import timedelta
 
 from correlation import AlertFacts, Correlator, Decision, OpenIncident
+from domain.correlation.regrouped import RegroupingMemory
 from domain.correlation.settings import CorrelationSettings
 
 
@@ -20,6 +22,7 @@ class LiveCorrelator:
         self._active = active
         self._settings = settings
         self._assigned_by = active
+        self._regrouped = RegroupingMemory()
 
     @property
     def active(self) -> Correlator:
@@ -47,7 +50,8 @@ class LiveCorrelator:
         return self._active.remembers
 
     def restore(self, assigned: Iterable[tuple[AlertFacts, str]]) -> None:
-        self._active.restore(assigned)
+        incident_of = self._regrouped.incident_of
+        self._active.restore((facts, incident_of(facts.id, decided)) for facts, decided in assigned)
 
     def assign(
         self, alerts: Sequence[AlertFacts], open_incidents: Sequence[OpenIncident]
@@ -59,7 +63,12 @@ class LiveCorrelator:
         self._assigned_by.bind(new_incident, incident_id)
 
     def merge(self, into: str, others: Iterable[str]) -> None:
+        """Telling one merge twice changes nothing."""
+        others = tuple(others)
+        self._regrouped.merged(into, others)
         self._active.merge(into, others)
 
     def split(self, incident_id: str, alert_ids: Collection[str], new_incident_id: str) -> None:
+        """Telling one split twice changes nothing."""
+        self._regrouped.split(alert_ids, new_incident_id)
         self._active.split(incident_id, alert_ids, new_incident_id)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from domain.feedback.model import Feedback
 from domain.store.database import Database
+from domain.store.timestamps import to_ms
 
 
 class FeedbackRepository:
@@ -17,6 +19,11 @@ class FeedbackRepository:
 
     async def latest(self, limit: int) -> list[Feedback]:
         cursor = self._feedback.find({}).sort("at_ms", -1).limit(limit)
+        return [Feedback.from_document(doc) async for doc in cursor]
+
+    async def made_since(self, moment: datetime) -> list[Feedback]:
+        """Feedback made at `moment` or later, oldest first."""
+        cursor = self._feedback.find({"at_ms": {"$gte": to_ms(moment)}}).sort("at_ms", 1)
         return [Feedback.from_document(doc) async for doc in cursor]
 
     async def about(self, incident_ids: Iterable[str]) -> list[Feedback]:

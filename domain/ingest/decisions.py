@@ -10,8 +10,9 @@ primary key. Each entry removes the one `KEEP` before it, so the log stays bound
 
 A replica that starts, or falls further behind than `MAX_BEHIND` entries, takes the
 latest ones only; a correlator skips alerts it already holds (at start-up it was warmed
-from the stored alerts). Merges and splits made through another replica reach its
-correlator at its next switch or restart.
+from the stored alerts). Merges and splits reach the other replicas' correlators through
+`domain/correlation/regrouping_follower.py`, and the live correlator restores an entry's
+alerts into the incidents people moved them to since (`domain/correlation/regrouped.py`).
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "silences": [IndexModel([("ends_at", ASCENDING)])],
     "timeline": [IndexModel([("incident_id", ASCENDING)])],
+    # Each process reads the merges and splits made since it last looked.
+    "correlation_feedback": [IndexModel([("at_ms", ASCENDING)])],
     # Names are unique whatever their case ("name_key" is the folded name).
     "incident_roles": [IndexModel([("name_key", ASCENDING)], unique=True)],
     "incident_types": [IndexModel([("name_key", ASCENDING)], unique=True)],

@@ -4,7 +4,8 @@
 * Alerts of one incident ingested concurrently through both replicas open exactly one
   incident (the store lease of domain/ingest/claim.py).
 * With the learned engine, which remembers the alerts it decided, a storm sent in turns
-  through both replicas is one incident (the decision log of domain/ingest/decisions.py).
+  through both replicas is one incident (the decision log of domain/ingest/decisions.py),
+  and a merge made through one replica applies on the other.
 * Escalation steps fire once although both replicas run the escalation loop.
 """
 
@@ -26,6 +27,9 @@ from tests.api.replicas import INCIDENT_EVENTS, replicas
 from tests.support import eventually, subscribe, unique
 
 SERVICES = 10
+MERGE_INCIDENTS = (
+    """mutation($input: MergeIncidentsInput!) { mergeIncidents(input: $input) { id } }"""
+)
 BATCHES_PER_REPLICA = 3
 ALERTS_PER_BATCH = 5
 
@@ -108,6 +112,49 @@ async def test_the_learned_engine_on_each_replica_knows_what_the_other_decided(
         assert len(incidents) == 1, incidents
         stored = await running.db["incidents"].find({}).to_list(None)
         assert [incident["alert_count"] for incident in stored] == [6 * ALERTS_PER_BATCH]
+
+
+async def test_a_merge_through_one_replica_reaches_the_learned_engine_of_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with replicas(tmp_path, monkeypatch, "vigil_rep_merge", engine="learned") as running:
+        payments, checkout = unique("payments"), unique("checkout")
+        start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=40)
+
+        async def storm(replica: int, service: str, summary: str, at: datetime) -> str:
+            alerts = [
+                {
+                    "summary": f"{summary} on pod {n}",
+                    "service": service,
+                    "dedupKey": unique("alert"),
+                    "occurredAt": (at + timedelta(seconds=n)).isoformat(),
+                }
+                for n in range(ALERTS_PER_BATCH)
+            ]
+            data = await running.client(replica).data(INGEST, {"alerts": alerts})
+            [incident] = {r["incident"]["id"] for r in data["ingestAlerts"]}
+            return str(incident)
+
+        # Other services, other alerts, 20 minutes apart: the engine keeps them apart.
+        kept = await storm(0, payments, "payment gateway timeouts", start)
+        merged = await storm(0, checkout, "checkout errors rising", start + timedelta(minutes=20))
+        assert kept != merged
+        await running.client(0).data(
+            MERGE_INCIDENTS, {"input": {"targetId": kept, "sourceIds": [merged]}}
+        )
+        replica_1_log = running.cluster.tmp / f"serve-{running.ports[1]}.log"
+
+        async def told() -> bool:  # replica 1's background job has read the merge
+            return "regroupings made elsewhere followed: 1" in replica_1_log.read_text()
+
+        await eventually(told)
+
+        # Replica 1 learns both storms from the decision log only now, as decided: the
+        # checkout alerts into the incident that was merged away.
+        later = await storm(
+            1, checkout, "checkout errors rising", start + timedelta(minutes=20, seconds=10)
+        )
+        assert later == kept
 
 
 async def test_escalation_steps_fire_once_across_two_replicas(
