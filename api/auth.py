@@ -67,6 +67,12 @@ class Authenticator:
             self._load_once(key, secret)
         return None if cached is None else _principal_or_raise(cached)
 
+    def forget(self, secret_hash: str) -> None:
+        """A revoked or deleted credential: refused by this process from now on, not only
+        once its entry expires (other processes: within their cache time)."""
+        self._cache.pop(secret_hash, None)
+        self._loading.pop(secret_hash, None)
+
     def _remembered(
         self, header: str | None, max_age_s: float
     ) -> tuple[str, str, Principal | UnauthenticatedError | None, bool]:

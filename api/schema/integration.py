@@ -7,6 +7,7 @@ from datetime import datetime
 
 import strawberry
 
+from api.auth import CACHE_SECONDS
 from api.schema.access import context_of
 from domain.integration import model
 
@@ -47,11 +48,12 @@ class IntegrationKeyQuery:
 @strawberry.type
 class IntegrationKeyMutation:
     @strawberry.mutation(
-        description="Alerts sent with the key are refused from now on (within 10 seconds on "
-        "every replica). Needs the manager role in its service's team; admins for keys bound "
-        "to no service."
+        description="Alerts sent with the key are refused from now on (within "
+        f"{CACHE_SECONDS:.0f} seconds on other replicas). Needs the manager role in its "
+        "service's team; admins for keys bound to no service."
     )
     async def delete_integration_key(self, info: strawberry.Info, id: strawberry.ID) -> bool:
         context = context_of(info)
-        await context.container.integration_keys.delete(context.principal, id)
+        key = await context.container.integration_keys.delete(context.principal, id)
+        context.authenticator.forget(key.secret_hash)
         return True

@@ -16,6 +16,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.schema.analytics import AnalyticsQuery
+from api.schema.api_token import ApiTokenMutation, ApiTokenQuery
 from api.schema.audit import AuditQuery
 from api.schema.calendar import CalendarMutation, CalendarQuery
 from api.schema.change import ChangeMutation, ChangeQuery
@@ -82,6 +83,7 @@ schema = VigilSchema(
             AuditQuery,
             TeamQuery,
             IntegrationKeyQuery,
+            ApiTokenQuery,
         ),
     ),
     mutation=merge_types(
@@ -102,6 +104,7 @@ schema = VigilSchema(
             StatusPageMutation,
             TeamMutation,
             IntegrationKeyMutation,
+            ApiTokenMutation,
         ),
     ),
     subscription=merge_types("Subscription", (Subscription, StatusPageSubscription)),

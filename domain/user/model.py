@@ -117,6 +117,16 @@ class ApiToken:
             "created_at": self.created_at,
         }
 
+    @classmethod
+    def from_document(cls, doc: Document) -> ApiToken:
+        return cls(
+            id=doc["_id"],
+            user_id=doc["user_id"],
+            name=doc["name"],
+            secret_hash=doc["secret_hash"],
+            created_at=doc["created_at"],
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class IssuedToken:

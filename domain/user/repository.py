@@ -51,6 +51,18 @@ class UserRepository:
     async def insert_token(self, token: ApiToken) -> None:
         await self._tokens.insert_one(token.to_document())
 
+    async def tokens_of(self, user_id: str) -> list[ApiToken]:
+        """A user's API tokens, oldest first."""
+        cursor = self._tokens.find({"user_id": user_id}).sort("_id", 1)
+        return [ApiToken.from_document(doc) async for doc in cursor]
+
+    async def token(self, token_id: str) -> ApiToken | None:
+        doc = await self._tokens.find_one({"_id": token_id})
+        return ApiToken.from_document(doc) if doc else None
+
+    async def delete_token(self, token_id: str) -> None:
+        await self._tokens.delete_one({"_id": token_id})
+
     async def has_token_hash(self, secret_hash: str) -> bool:
         return await self._tokens.find_one({"secret_hash": secret_hash}, {"_id": 1}) is not None
 

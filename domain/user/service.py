@@ -99,6 +99,30 @@ class UserDirectory:
         await self._audit.created(principal, AuditResource.API_TOKEN, issued.token)
         return issued
 
+    async def tokens(self, principal: Principal, user_id: str) -> list[ApiToken]:
+        """A user's API tokens, without their secrets: your own, or anyone's as an admin."""
+        principal.require(Action.READ)
+        if user_id != principal.id:
+            principal.require(Action.CONFIGURE)
+            await self.get(principal, user_id)
+        return await self._users.tokens_of(user_id)
+
+    async def revoke_token(self, principal: Principal, token_id: str) -> ApiToken:
+        """Delete an API token: your own, or anyone's as an admin. Requests with it are
+        refused from then on (the caller's process forgets it at once, see api/auth.py)."""
+        principal.require(Action.READ)
+        token = await self._users.token(token_id)
+        if token is None:
+            raise NotFoundError(
+                f"No API token with id '{token_id}'.",
+                suggestion="List the tokens with `apiTokens`; a revoked token is gone.",
+            )
+        if token.user_id != principal.id:
+            principal.require(Action.CONFIGURE)
+        await self._users.delete_token(token_id)
+        await self._audit.deleted(principal, AuditResource.API_TOKEN, token)
+        return token
+
     async def ensure_admin_token(self, secret: str) -> None:
         """Make sure `secret` authenticates an admin (VIGIL_ADMIN_TOKEN)."""
         secret_hash = hash_secret(secret)

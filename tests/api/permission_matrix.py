@@ -146,6 +146,7 @@ QUERIES: dict[str, Operation] = {
         READ,
         '{ analytics(from: "2026-11-01T00:00:00Z", until: "2026-11-26T10:00:00Z") { __typename } }',
     ),
+    "apiTokens": Operation(READ, "{ apiTokens { __typename } }"),
     "auditLog": Operation(CONFIGURE, "{ auditLog { __typename } }"),
     "backtestCorrelation": Operation(
         READ,
@@ -505,6 +506,9 @@ MUTATIONS: dict[str, Operation] = {
     ),
     "retrainCorrelationModel": Operation(
         CONFIGURE, "mutation { retrainCorrelationModel { __typename } }"
+    ),
+    "revokeApiToken": Operation(
+        READ, 'mutation { revokeApiToken(id: "000000000000000000000000") { __typename } }'
     ),
     "revokeCalendarFeed": Operation(
         READ, 'mutation { revokeCalendarFeed(id: "000000000000000000000000") { __typename } }'

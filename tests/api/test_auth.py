@@ -107,3 +107,13 @@ async def test_websocket_without_valid_token_is_rejected(
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await ws.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+
+
+async def test_a_deleted_integration_key_is_refused_at_once(client: GraphQLClient) -> None:
+    key = (await client.data(CREATE_KEY, {"input": {"name": "short-lived"}}))[
+        "createIntegrationKey"
+    ]
+    alerts = {"alerts": [{"summary": "ok", "service": unique("keyed")}]}
+    await client.data(INGEST, alerts, token=key["secret"])  # now remembered by the server
+    await client.data("mutation($id: ID!) { deleteIntegrationKey(id: $id) }", {"id": key["id"]})
+    assert await client.error_code(INGEST, alerts, token=key["secret"]) == "UNAUTHENTICATED"
