@@ -14,16 +14,11 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from api.container import Container
-from domain.errors import ErrorCode, VigilError
+from api.http_errors import status_of
+from domain.errors import VigilError
 from domain.incident.model import Incident, IncidentStatus
 from notifications.ack_links import AckLinkError
 
-_STATUS_OF_CODE = {
-    ErrorCode.VALIDATION: 400,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.INVALID_TRANSITION: 409,
-}
 _HEADERS = {
     "Cache-Control": "no-store",
     # The token is the credential: keep it out of Referer headers and search engines.
@@ -74,7 +69,7 @@ def _error(exc: VigilError) -> HTMLResponse:
     if isinstance(exc, AckLinkError):
         code, status = exc.reason, 410 if exc.reason == "ACK_LINK_EXPIRED" else 400
     else:
-        code, status = exc.code.value, _STATUS_OF_CODE.get(exc.code, 500)
+        code, status = exc.code.value, status_of(exc)
     body = (
         f"{escape(exc.message)}<p>{escape(exc.suggestion)}</p>"
         f'<p>Error code: <code id="error-code">{escape(code)}</code></p>'

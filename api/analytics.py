@@ -10,23 +10,16 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from api.auth import Authenticator
 from api.container import Container
-from api.request_scope import error_body
+from api.http_errors import error_response
 from domain.analytics.charts import Chart, ChartFormat
 from domain.analytics.model import Grouping, ReportPeriod
-from domain.errors import ErrorCode, NotFoundError, ValidationError, VigilError
+from domain.errors import NotFoundError, ValidationError, VigilError
 
-_STATUS = {
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.VALIDATION: 422,
-    ErrorCode.STORE_UNAVAILABLE: 503,
-}
 # Charts of a period that is still running change from one minute to the next.
 CACHE_CONTROL = "private, no-cache"
 
@@ -62,7 +55,7 @@ async def chart(request: Request) -> Response:
         grouping = _grouping(request.query_params.get("groupBy", Grouping.SERVICE.name))
         body = await container.analytics.chart(principal, period, grouping, which, image_format)
     except VigilError as exc:
-        return _error(exc)
+        return error_response(exc)
     return Response(
         body, media_type=image_format.media_type, headers={"Cache-Control": CACHE_CONTROL}
     )
@@ -106,13 +99,6 @@ def _grouping(raw: str) -> Grouping:
         raise ValidationError(
             f"'groupBy' must be one of {allowed}, got {raw!r}.", field="groupBy"
         ) from None
-
-
-def _error(exc: VigilError) -> JSONResponse:
-    status = _STATUS.get(exc.code, 500)
-    body = error_body(exc)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def analytics_routes() -> list[Route]:

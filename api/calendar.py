@@ -7,10 +7,11 @@ is the same bare 404, so the URL reveals nothing to someone guessing.
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from api.container import Container
+from api.http_errors import error_response
 from domain.calendar.model import DEFAULT_AHEAD_DAYS, DEFAULT_PAST_DAYS, FeedWindow
 from domain.errors import NotFoundError, ValidationError
 
@@ -46,7 +47,7 @@ async def feed(request: Request) -> Response:
     except NotFoundError:
         return PlainTextResponse("Not Found", status_code=404)
     except ValidationError as exc:
-        return JSONResponse({"error": {"message": exc.message, **exc.extensions}}, status_code=422)
+        return error_response(exc)
     return Response(body, media_type=CONTENT_TYPE, headers={"Cache-Control": CACHE_CONTROL})
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.http_errors import graphql_error_response
 from api.rate_limit import RateLimits, presented_secret
-from api.request_scope import graphql_error_response
 from domain.errors import REQUEST_REFUSALS, RateLimitedError, RequestTooLargeError
 
 

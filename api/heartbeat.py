@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from api.container import Container
+from api.http_errors import error_response
 from domain.errors import VigilError
 
 
@@ -14,5 +15,5 @@ async def ping(request: Request) -> JSONResponse:
     try:
         heartbeat = await container.heartbeats.ping(request.path_params["secret"])
     except VigilError as exc:
-        return JSONResponse({"error": {"message": exc.message, **exc.extensions}}, status_code=404)
+        return error_response(exc)
     return JSONResponse({"status": "ok", "heartbeat": heartbeat.name})

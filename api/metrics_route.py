@@ -10,8 +10,8 @@ from pymongo.errors import PyMongoError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.http_errors import error_response
 from api.metrics import NOTIFICATIONS_DEAD, QUEUE_DEPTH, STORE_UP
-from api.request_scope import error_response
 from domain.errors import UnauthenticatedError
 from domain.escalation.run import RunState
 from domain.store.timestamps import to_ms
@@ -29,9 +29,7 @@ async def metrics_endpoint(request: Request) -> Response:
                 "/metrics needs the metrics token.",
                 suggestion="Send 'Authorization: Bearer <VIGIL_METRICS_TOKEN>' "
                 "(Prometheus: the scrape config's `authorization` block).",
-            ),
-            401,
-            headers={"WWW-Authenticate": "Bearer"},
+            )
         )
     await _read_queues(request)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from api.auth import Authenticator
 from api.container import Container
-from api.request_scope import error_body
-from domain.errors import ErrorCode, VigilError
+from api.http_errors import error_response
+from domain.errors import VigilError
 
 CONTENT_TYPE = "text/markdown; charset=utf-8"
-
-_STATUS = {
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.STORE_UNAVAILABLE: 503,
-    ErrorCode.EMBEDDED_STORE_FAILED: 503,
-}
 
 
 async def export(request: Request) -> Response:
@@ -30,13 +22,7 @@ async def export(request: Request) -> Response:
         principal = await authenticator.from_header(request.headers.get("authorization"))
         body = await container.postmortems.desk.markdown(principal, postmortem_id)
     except VigilError as exc:
-        return JSONResponse(
-            error_body(exc),
-            status_code=_STATUS.get(exc.code, 500),
-            headers={"WWW-Authenticate": "Bearer"}
-            if exc.code is ErrorCode.UNAUTHENTICATED
-            else None,
-        )
+        return error_response(exc)
     filename = f"postmortem-{postmortem_id}.md"
     return Response(
         body,

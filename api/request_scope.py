@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.metrics import HTTP_REQUESTS
-from domain.errors import VigilError
 
 if TYPE_CHECKING:
     from api.persisted import PersistedOperations
@@ -66,40 +64,6 @@ def request_id_from(headers: Iterable[tuple[bytes, bytes]]) -> str:
                 return incoming
             break
     return uuid.uuid4().hex
-
-
-def error_body(error: VigilError) -> dict[str, Any]:
-    """The JSON body of an HTTP error outside GraphQL."""
-    body: dict[str, Any] = {
-        "code": error.code.value,
-        "message": error.message,
-        "suggestion": error.suggestion,
-    }
-    if error.field:
-        body["field"] = error.field
-    if request_id := current_request_id():
-        body["requestId"] = request_id
-    return body
-
-
-def error_response(
-    error: VigilError, status: int, *, headers: Mapping[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse(error_body(error), status, headers=dict(headers or {}))
-
-
-def graphql_error_response(
-    error: VigilError, status: int, *, headers: Mapping[str, str] | None = None
-) -> JSONResponse:
-    """A refusal on /graphql in the shape GraphQL clients read: `errors[0].extensions.code`."""
-    extensions: dict[str, Any] = dict(error.extensions)
-    if request_id := current_request_id():
-        extensions["requestId"] = request_id
-    return JSONResponse(
-        {"data": None, "errors": [{"message": error.message, "extensions": extensions}]},
-        status,
-        headers=dict(headers or {}),
-    )
 
 
 class RequestScopeMiddleware:

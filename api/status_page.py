@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from api import status_page_html as html
 from api.container import Container
+from api.http_errors import error_response, status_of
 from api.status_page_feed import feed_of
 from domain.errors import ErrorCode, VigilError
 from domain.statuspage.model import StatusPage, Subscriber, SubscriberKind
@@ -32,7 +33,6 @@ from domain.statuspage.service import StatusPages
 from domain.statuspage.subscriptions import Subscriptions
 
 MAX_FORM_BYTES = 2048
-_STATUS_OF_CODE = {ErrorCode.VALIDATION: 400, ErrorCode.NOT_FOUND: 404}
 _HEADERS = {
     "Content-Security-Policy": html.CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -74,10 +74,7 @@ async def feed(request: Request) -> Response:
     try:
         view = await _status_pages(request).views.page(request.path_params["slug"])
     except VigilError as exc:
-        return JSONResponse(
-            {"code": exc.code.value, "message": exc.message, "suggestion": exc.suggestion},
-            status_code=_STATUS_OF_CODE.get(exc.code, 500),
-        )
+        return error_response(exc)
     base = _container(request).public_url.rstrip("/")
     # Public data: other sites may embed it.
     headers = {"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"}
@@ -190,7 +187,7 @@ def _error(title: str, exc: VigilError) -> HTMLResponse:
     response = _html(
         title,
         [escape(exc.message), escape(exc.suggestion)],
-        status=_STATUS_OF_CODE.get(exc.code, 500),
+        status=status_of(exc),
     )
     response.headers["Vigil-Error-Code"] = exc.code.value
     return response

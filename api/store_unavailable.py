@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.http_errors import error_response
 from domain.errors import StoreUnavailableError
 
 log = logging.getLogger(__name__)
@@ -19,17 +20,11 @@ RETRY_AFTER_S = 5
 """What clients are told to wait: about the store's failover or restart."""
 
 
-def unavailable_body(error: StoreUnavailableError) -> dict[str, str]:
-    return {"code": error.code.value, "message": error.message, "suggestion": error.suggestion}
-
-
 async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
     where = getattr(request.scope.get("route"), "path", request.url.path)
     log.warning("store unavailable during %s: %s", where, exc)
     error = StoreUnavailableError("The database is unavailable; the request was not completed.")
-    return JSONResponse(
-        unavailable_body(error), status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)}
-    )
+    return error_response(error, headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
 class StoreDeadline:

@@ -21,14 +21,13 @@ from starlette.responses import JSONResponse, Response
 
 from api.auth import Authenticator
 from api.container import Container
+from api.http_errors import error_body, status_of
 from api.metrics import metered_ingest
 from api.rate_limit import RateLimits, presented_secret
-from api.request_scope import error_body
 from api.webhooks.schemas import InvalidPayload
 from domain.alert.model import AlertDraft
 from domain.auth import Action, Principal
 from domain.errors import (
-    ErrorCode,
     RateLimitedError,
     StoreUnavailableError,
     ValidationError,
@@ -42,18 +41,6 @@ MAX_BODY_BYTES = 512 * 1024
 """As PagerDuty's Events API: a monitor's payload larger than this is a mistake."""
 _REPORTED_PROBLEMS = 10
 _RETRY = "Send the alerts again: a retry never stores an alert twice."
-
-_STATUS = {
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.INVALID_TRANSITION: 409,
-    ErrorCode.CONFLICT: 409,
-    ErrorCode.RATE_LIMITED: 429,
-    # 5xx on purpose: monitors retry those, so a store outage delays alerts but loses none.
-    ErrorCode.STORE_UNAVAILABLE: 503,
-    ErrorCode.EMBEDDED_STORE_FAILED: 503,
-}
 
 
 class RequestRejected(Exception):
@@ -267,7 +254,7 @@ def classify(
         renamed = _renamed(exc, fields)
         failure = Failure(invalid_status, renamed, [renamed])
     elif isinstance(exc, VigilError):
-        failure = Failure(_STATUS.get(exc.code, 500), exc, [])
+        failure = Failure(status_of(exc), exc, [])
     elif isinstance(exc, ConnectionFailure):
         log.warning("store unavailable during %s: %s", where, exc)
         failure = Failure(503, StoreUnavailableError(f"The database is unavailable. {_RETRY}"), [])

@@ -48,7 +48,8 @@ async def test_missed_heartbeat_pages_and_next_ping_resolves(
     assert created["heartbeat"]["status"] == "WAITING"
     async with httpx.AsyncClient(base_url=server.url) as http:
         assert (await http.get(created["pingPath"])).status_code == 200
-        assert (await http.post("/heartbeat/vhb_unknown")).status_code == 404
+        unknown = await http.post("/heartbeat/vhb_unknown")
+        assert unknown.status_code == 404 and unknown.json()["code"] == "NOT_FOUND"
     assert await incidents_of(client, service["id"]) == []
 
     heartbeats = server.app.state.runtime.db["heartbeats"]

@@ -245,11 +245,11 @@ async def test_email_subscribers_confirm_and_unsubscribe_through_signed_links(
         ] == "pending"
         tampered = local(server, confirm)[:-1] + ("0" if confirm[-1] != "0" else "1")
         refused = await http.post(tampered)
-        assert refused.status_code == 400
+        assert refused.status_code == 422
         assert refused.headers["Vigil-Error-Code"] == "VALIDATION"
         # An unsubscribe token cannot confirm.
         wrong = local(server, unsubscribe).replace("/unsubscribe/", "/confirm/")
-        assert (await http.post(wrong)).status_code == 400
+        assert (await http.post(wrong)).status_code == 422
         assert (await http.post(local(server, confirm))).status_code == 200
     assert (await server.stored("status_page_subscribers", {"_id": stored["_id"]}))[0][
         "state"
@@ -388,7 +388,7 @@ async def test_the_page_form_subscribes_without_javascript(
         invalid = await http.post(
             f"{server.url}/status/{page['slug']}/subscribe", data={"address": "not-an-address"}
         )
-        assert invalid.status_code == 400
+        assert invalid.status_code == 422
     await mail_to(smtp, address, "Confirm")
 
 
