@@ -103,8 +103,8 @@ class Heartbeats:
 
     async def _require_configure(self, principal: Principal, service_id: str) -> None:
         # Reading first: an unknown or unreadable service stays NOT_FOUND or FORBIDDEN.
-        await self._services.get(principal, service_id)
-        await self._owners.require(principal, Action.CONFIGURE, service_id)
+        service = await self._services.get(principal, service_id)
+        principal.require(Action.CONFIGURE, service.team)
 
     async def ping(self, secret: str) -> Heartbeat:
         """A ping: the secret is the credential, as in the ping URLs of cron monitors."""
