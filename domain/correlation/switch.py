@@ -42,7 +42,7 @@ async def correlator_for(
     engine = CorrelationEngine(stored.model if stored else None, topology)
     if settings.threshold is not None:
         engine = CorrelationEngine(engine.model.with_threshold(settings.threshold), topology)
-    return LearnedCorrelator(engine)
+    return LearnedCorrelator(engine, timedelta(seconds=settings.window_seconds))
 
 
 async def topology_of(services: ServiceRepository) -> Topology:
