@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http_errors import graphql_error_response
+from api.http_errors import error_headers, graphql_error_response
 from api.rate_limit import RateLimits, presented_secret
 from domain.errors import REQUEST_REFUSALS, RateLimitedError, RequestTooLargeError
 
@@ -33,9 +33,7 @@ class GraphQLGuard:
                 self.limits.check(secret)
             body = await self._body(headers, receive)
         except RateLimitedError as exc:
-            response = graphql_error_response(
-                exc, 429, headers={"Retry-After": str(exc.retry_after_s)}
-            )
+            response = graphql_error_response(exc, 429, headers=error_headers(exc, 429))
             await response(scope, receive, send)
             return
         except BodyTooLarge as exc:

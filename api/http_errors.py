@@ -16,7 +16,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from api.request_scope import current_request_id
-from domain.errors import ErrorCode, VigilError
+from domain.errors import ErrorCode, RateLimitedError, VigilError
 
 HTTP_STATUS: Mapping[ErrorCode, int] = {
     ErrorCode.VALIDATION: 422,
@@ -38,6 +38,13 @@ def status_of(error: VigilError) -> int:
     return HTTP_STATUS.get(error.code, 500)
 
 
+def error_headers(error: VigilError, status: int) -> dict[str, str]:
+    """What the client needs to act on the error: when to retry, which scheme to send."""
+    if isinstance(error, RateLimitedError):
+        return {"Retry-After": str(error.retry_after_s)}
+    return {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+
+
 def error_body(error: VigilError) -> dict[str, Any]:
     """The JSON body of an HTTP error outside GraphQL."""
     body: dict[str, Any] = {
@@ -55,13 +62,12 @@ def error_body(error: VigilError) -> dict[str, Any]:
 def error_response(
     error: VigilError, status: int | None = None, *, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    """`error` as JSON, with its code's status unless `status` is given; a 401 names the
-    Bearer scheme."""
+    """`error` as JSON, with its code's status unless `status` is given, and the headers
+    of `error_headers` (`headers` added)."""
     status = status_of(error) if status is None else status
-    extra = dict(headers or {})
-    if status == 401:
-        extra.setdefault("WWW-Authenticate", "Bearer")
-    return JSONResponse(error_body(error), status, headers=extra)
+    return JSONResponse(
+        error_body(error), status, headers={**error_headers(error, status), **(headers or {})}
+    )
 
 
 def graphql_error_response(

@@ -58,15 +58,6 @@ class LearnedCorrelator:
         version = self._engine.model.metadata.get("version")
         return int(version) if version is not None else None
 
-    def use(self, engine: CorrelationEngine) -> None:
-        """Decide with ``engine`` (a retrained model, restored from the store) from now on.
-
-        Working sets do not move between engines (template ids are per engine): the
-        caller restores the new one from the stored alerts before switching.
-        """
-        self._engine = engine
-        self._provisional = {}
-
     def restore(self, assigned: Iterable[tuple[AlertFacts, str]]) -> None:
         self._engine.restore(assigned)
 

@@ -21,14 +21,13 @@ from starlette.responses import JSONResponse, Response
 
 from api.auth import Authenticator
 from api.container import Container
-from api.http_errors import error_body, status_of
+from api.http_errors import error_body, error_headers, status_of
 from api.metrics import metered_ingest
 from api.rate_limit import RateLimits, presented_secret
 from api.webhooks.schemas import InvalidPayload
 from domain.alert.model import AlertDraft
 from domain.auth import Action, Principal
 from domain.errors import (
-    RateLimitedError,
     StoreUnavailableError,
     ValidationError,
     VigilError,
@@ -233,9 +232,7 @@ class Failure:
         return error_body(self.error)
 
     def headers(self) -> dict[str, str]:
-        if isinstance(self.error, RateLimitedError):
-            return {"Retry-After": str(self.error.retry_after_s)}
-        return {"WWW-Authenticate": "Bearer"} if self.status == 401 else {}
+        return error_headers(self.error, self.status)
 
 
 def classify(

@@ -148,10 +148,11 @@ class CalendarFeeds:
             schedule = await self._schedules.get(target_id)
             principal.require(Action.READ, schedule.team)
             return schedule
+        # Your own feed needs no look-up: you exist.
         if target_id != principal.id:
             principal.require(Action.CONFIGURE)
-        if await self._users.by_id(target_id) is None:
-            raise NotFoundError(f"No user with id '{target_id}'.")
+            if await self._users.by_id(target_id) is None:
+                raise NotFoundError(f"No user with id '{target_id}'.")
         return None
 
     async def _schedule_feed(

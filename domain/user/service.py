@@ -91,21 +91,22 @@ class UserDirectory:
 
     async def issue_token(self, principal: Principal, *, user_id: str, name: str) -> IssuedToken:
         """A new API token for a user; users may always issue their own."""
-        principal.require(Action.READ)
-        if user_id != principal.id:
-            principal.require(Action.CONFIGURE)
-            await self.get(principal, user_id)
+        await self._require_self_or_admin(principal, user_id)
         issued = await self._issue(user_id, name, generate_secret(SecretKind.API_TOKEN))
         await self._audit.created(principal, AuditResource.API_TOKEN, issued.token)
         return issued
 
     async def tokens(self, principal: Principal, user_id: str) -> list[ApiToken]:
         """A user's API tokens, without their secrets: your own, or anyone's as an admin."""
+        await self._require_self_or_admin(principal, user_id)
+        return await self._users.tokens_of(user_id)
+
+    async def _require_self_or_admin(self, principal: Principal, user_id: str) -> None:
+        """`user_id` is the caller, or an existing user and the caller an admin."""
         principal.require(Action.READ)
         if user_id != principal.id:
             principal.require(Action.CONFIGURE)
             await self.get(principal, user_id)
-        return await self._users.tokens_of(user_id)
 
     async def revoke_token(self, principal: Principal, token_id: str) -> ApiToken:
         """Delete an API token: your own, or anyone's as an admin. Requests with it are
