@@ -23,6 +23,7 @@ from typing_extensions import TypeVar
 
 from domain.errors import ResyncRequiredError, SubscriberTooSlowError, VigilError
 from domain.events import IncidentEvent
+from domain.tasks import cancel_and_wait
 from notifications.codec import decode_events
 from notifications.publisher import INCIDENT_CHANNEL
 from notifications.redis_broadcast import INTERRUPTED
@@ -102,9 +103,7 @@ class Fanout(Generic[E]):
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
             self._task = None
 
     @contextlib.asynccontextmanager

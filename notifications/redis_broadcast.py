@@ -27,6 +27,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from domain.tasks import cancel_and_wait
+
 log = logging.getLogger(__name__)
 
 INTERRUPTED = "vigil:live-events-interrupted"
@@ -79,9 +81,7 @@ class SupervisedRedisBackend(BroadcastBackend):
 
     async def disconnect(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
         await self._drop()
         await self._publisher.aclose()
         await self._listener.aclose()

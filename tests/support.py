@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import shutil
@@ -187,7 +188,23 @@ async def live_server(
         yield LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", app, counter)
     finally:
         server.should_exit = True
-        await task
+        await _stopped(task)
+
+
+SERVER_STOP_LIMIT_S = 60.0
+"""Well under pytest's timeout, so a server that will not stop says what it waits on."""
+
+
+async def _stopped(server: asyncio.Task[None]) -> None:
+    if not (await asyncio.wait({server}, timeout=SERVER_STOP_LIMIT_S))[0]:
+        stacks = io.StringIO()
+        for task in asyncio.all_tasks():
+            task.print_stack(file=stacks)
+        raise AssertionError(
+            f"the live server did not stop within {SERVER_STOP_LIMIT_S:.0f} s; "
+            f"its tasks:\n{stacks.getvalue()}"
+        )
+    server.result()
 
 
 @asynccontextmanager

@@ -12,11 +12,12 @@ round that reaches the store again returns to the normal interval.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from pymongo.errors import ConnectionFailure, PyMongoError
+
+from domain.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,7 @@ class PeriodicTasks:
 
     async def stop(self) -> None:
         if self._runner is not None:
-            self._runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
+            await cancel_and_wait(self._runner)
             self._runner = None
 
     async def run_once(self) -> dict[str, int]:

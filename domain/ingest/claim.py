@@ -32,6 +32,7 @@ from domain.clock import Clock
 from domain.ids import new_id
 from domain.store.database import Database
 from domain.store.timestamps import to_ms
+from domain.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +86,7 @@ class StoreLease:
             try:
                 yield hold
             finally:
-                renewal.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await renewal
+                await cancel_and_wait(renewal)
                 # Failing to release (the store gone) must not fail a batch whose writes
                 # are done: the lease simply runs out.
                 released: dict[str, object] = {"owner": "", "until_ms": 0}
