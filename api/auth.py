@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 from pymongo.errors import ConnectionFailure
@@ -35,6 +36,17 @@ def bearer_secret(header: str | None) -> str:
     return secret.strip()
 
 
+@dataclass(frozen=True, slots=True)
+class _Remembered:
+    secret: str
+    key: str
+    """The secret's hash: what the cache is keyed by."""
+    found: Principal | UnauthenticatedError | None
+    """What the secret stood for when last loaded; None when never loaded."""
+    fresh: bool
+    """Whether that load is recent enough for the caller."""
+
+
 class Authenticator:
     def __init__(
         self, users: UserDirectory, *, monotonic: Callable[[], float] = time.monotonic
@@ -47,44 +59,46 @@ class Authenticator:
         self._loading: dict[str, asyncio.Future[Principal]] = {}
         """Loads in flight: every live subscriber of one token re-checks it in the same
         instant when its entry expires, and they share one load instead of each reading."""
+        self._forgotten = 0
+        """How many credentials `forget` was told of: a load that began before the latest
+        returns its answer to its waiters but does not remember it, since it may have read
+        the credential before it was revoked."""
 
     async def from_header(
         self, header: str | None, *, max_age_s: float = CACHE_SECONDS
     ) -> Principal:
-        secret, key, cached, fresh = self._remembered(header, max_age_s)
-        if cached is not None and fresh:
-            return _principal_or_raise(cached)
+        remembered = self._remembered(header, max_age_s)
+        if remembered.found is not None and remembered.fresh:
+            return _principal_or_raise(remembered.found)
         # Shielded: one caller giving up (a closed websocket) must not cancel the others' load.
-        return await asyncio.shield(self._load_once(key, secret))
+        return await asyncio.shield(self._load_once(remembered.key, remembered.secret))
 
     def remembered(self, header: str, *, max_age_s: float) -> Principal | None:
         """What `header` stood for when last loaded, without waiting: live operations ask
         before every event, and must not all stall on the store at once. An entry older
         than `max_age_s` is reloaded in the background, and later calls see the result
         (a revoked token then raises UNAUTHENTICATED). None when nothing is remembered."""
-        secret, key, cached, fresh = self._remembered(header, max_age_s)
-        if not fresh:
-            self._load_once(key, secret)
-        return None if cached is None else _principal_or_raise(cached)
+        remembered = self._remembered(header, max_age_s)
+        if not remembered.fresh:
+            self._load_once(remembered.key, remembered.secret)
+        return None if remembered.found is None else _principal_or_raise(remembered.found)
 
     def forget(self, secret_hash: str) -> None:
         """A revoked or deleted credential: refused by this process from now on, not only
         once its entry expires (other processes: within their cache time)."""
+        self._forgotten += 1
         self._cache.pop(secret_hash, None)
         self._loading.pop(secret_hash, None)
 
-    def _remembered(
-        self, header: str | None, max_age_s: float
-    ) -> tuple[str, str, Principal | UnauthenticatedError | None, bool]:
-        """The header's secret, its cache key, what it stood for when last loaded (None:
-        never loaded), and whether that is recent enough."""
+    def _remembered(self, header: str | None, max_age_s: float) -> _Remembered:
         secret = bearer_secret(header)
         key = hash_secret(secret)
         cached = self._cache.get(key)
         if cached is None:
-            return secret, key, None, False
+            return _Remembered(secret, key, None, fresh=False)
         found, loaded_at = cached
-        return secret, key, found, self._monotonic() - loaded_at < _max_age(found, max_age_s)
+        fresh = self._monotonic() - loaded_at < _max_age(found, max_age_s)
+        return _Remembered(secret, key, found, fresh)
 
     def _load_once(self, key: str, secret: str) -> asyncio.Future[Principal]:
         loading = self._loading.get(key)
@@ -100,7 +114,7 @@ class Authenticator:
             load.exception()  # retrieved: every waiter may have left before it failed
 
     async def _load(self, key: str, secret: str) -> Principal:
-        started = self._monotonic()
+        started, forgotten = self._monotonic(), self._forgotten
         try:
             found: Principal | UnauthenticatedError = await self._users.authenticate(secret)
         except UnauthenticatedError as refused:
@@ -112,9 +126,10 @@ class Authenticator:
             raise StoreUnavailableError(
                 "The database is unavailable, so the credentials cannot be checked."
             ) from exc
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[key] = (found, started)
+        if forgotten == self._forgotten:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = (found, started)
         return _principal_or_raise(found)
 
 

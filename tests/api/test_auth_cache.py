@@ -9,6 +9,7 @@ import pytest
 from api.auth import USER_CACHE_SECONDS, Authenticator
 from domain.auth import Principal, PrincipalKind, Role
 from domain.errors import UnauthenticatedError
+from domain.secrets import hash_secret
 from domain.user.service import UserDirectory
 
 
@@ -95,3 +96,30 @@ async def test_a_live_recheck_never_waits_and_sees_a_revocation_after_the_reload
     assert directory.loads == 2
     with pytest.raises(UnauthenticatedError):
         auth.remembered("Bearer vgl_x", max_age_s=1.0)
+
+
+class SlowToAnswerDirectory(CountingDirectory):
+    """Reads the token at once, answers 0.05 s later: a revocation can fall in between."""
+
+    revoked = False
+
+    async def authenticate(self, secret: str) -> Principal:
+        valid = not self.revoked
+        principal = await super().authenticate(secret)
+        if not valid:
+            raise UnauthenticatedError("The bearer token is unknown or was revoked.")
+        return principal
+
+
+async def test_a_load_under_way_when_its_token_is_revoked_is_not_remembered() -> None:
+    directory, clock = SlowToAnswerDirectory(), [0.0]
+    auth = authenticator(directory, clock)
+    in_flight = asyncio.ensure_future(auth.from_header("Bearer vgl_x"))
+    await asyncio.sleep(0.01)  # the load has read the token, still valid
+    directory.revoked = True
+    auth.forget(hash_secret("vgl_x"))
+
+    assert (await in_flight).name == "ann"  # began before the revocation
+    with pytest.raises(UnauthenticatedError):
+        await auth.from_header("Bearer vgl_x")
+    assert directory.loads == 2
