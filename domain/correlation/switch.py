@@ -30,15 +30,20 @@ RESTORE_LIMIT = 50_000
 
 
 async def correlator_for(
-    settings: CorrelationSettings, models: CorrelationModels, services: ServiceRepository
+    settings: CorrelationSettings,
+    models: CorrelationModels,
+    services: ServiceRepository,
+    *,
+    topology: Topology | None = None,
 ) -> Correlator:
     """A fresh correlator as ``settings`` describe it; a learned engine decides with the
-    newest stored model (else the built-in priors) and the services' topology, its
-    working set empty."""
+    newest stored model (else the built-in priors) and the services' topology (read
+    here unless given), its working set empty."""
     if settings.engine is EngineKind.WINDOW:
         return TimeWindowCorrelator(timedelta(seconds=settings.window_seconds))
     stored = await models.latest()
-    topology = await topology_of(services)
+    if topology is None:
+        topology = await topology_of(services)
     engine = CorrelationEngine(stored.model if stored else None, topology)
     if settings.threshold is not None:
         engine = CorrelationEngine(engine.model.with_threshold(settings.threshold), topology)
@@ -86,26 +91,36 @@ class CorrelationSwitch:
         """The background job: switch when the settings or, for the learned engine, the
         topology changed; 1 if it switched."""
         wanted = await self._settings.effective()
-        if wanted == self._live.settings and not await self._topology_changed():
-            return 0
-        await self._switch(wanted)
+        topology = None
+        if wanted == self._live.settings:
+            topology = await self._changed_topology()
+            if topology is None:
+                return 0
+        await self._switch(wanted, topology)
         return 1
 
     async def rebuild(self) -> None:
         """Decide with the newest stored model from now on (after a retraining)."""
         await self._switch(await self._settings.effective())
 
-    async def _topology_changed(self) -> bool:
+    async def _changed_topology(self) -> Topology | None:
+        """The services' topology if a learned engine decides with another one, else None."""
         active = self._live.active
         if not isinstance(active, LearnedCorrelator):
-            return False
+            return None
         current = active.engine.topology
         topology = await topology_of(self._services)
-        return current is None or current.to_dict() != topology.to_dict()
+        if current is not None and current.to_dict() == topology.to_dict():
+            return None
+        return topology
 
-    async def _switch(self, settings: CorrelationSettings) -> None:
+    async def _switch(
+        self, settings: CorrelationSettings, topology: Topology | None = None
+    ) -> None:
         async with self._switching:
-            correlator = await correlator_for(settings, self._models, self._services)
+            correlator = await correlator_for(
+                settings, self._models, self._services, topology=topology
+            )
             if settings.engine is EngineKind.LEARNED:  # the rule keeps no state to restore
                 recent = await self._alerts.recent_attached(correlator.lookback, RESTORE_LIMIT)
                 correlator.restore((facts_of(a), a.incident_id) for a in recent if a.incident_id)
