@@ -33,9 +33,20 @@ class BurstSettings:
 
 
 class BurstDetector:
-    """Event-time onset detector; alerts out of order count as simultaneous."""
+    """Event-time onset detector. An alert a little out of order counts as simultaneous
+    with the latest; one older than the slow rate's time constant counts not at all,
+    as it can be no part of a burst going on now (a backfill, a monitor days late)."""
 
-    __slots__ = ("_fast", "_held_until", "_last", "_previous", "_settings", "_slow", "last_onset")
+    __slots__ = (
+        "_detected",
+        "_fast",
+        "_held_until",
+        "_last",
+        "_previous",
+        "_settings",
+        "_slow",
+        "last_onset",
+    )
 
     def __init__(self, settings: BurstSettings | None = None) -> None:
         self._settings = settings or BurstSettings()
@@ -43,7 +54,11 @@ class BurstDetector:
         self._slow = 0.0
         self._last = -math.inf
         self.last_onset = -math.inf
-        self._previous = -math.inf
+        self._detected = -math.inf
+        """The latest event time seen when the latest onset was found: spacing and hold
+        count from there."""
+        self._previous = (-math.inf, -math.inf)
+        """``_detected`` and ``last_onset`` of the onset before, for ``withdraw``."""
         self._held_until = -math.inf
 
     def observe(self, at: float) -> bool:
@@ -55,14 +70,20 @@ class BurstDetector:
                 self._fast *= math.exp(-elapsed / settings.fast)
                 self._slow *= math.exp(-elapsed / settings.slow)
             self._last = at
+        elif self._last - at > settings.slow:
+            return False
         onset = (
             self._fast > settings.floor
             and self._fast > settings.ratio * self._slow
-            and self._last - self.last_onset > settings.spacing
+            and self._last - self._detected > settings.spacing
             and self._last > self._held_until
         )
         if onset:
-            self._previous, self.last_onset = self.last_onset, self._last
+            # At the event time of the alert that reveals it, which is the latest seen
+            # unless alerts come out of order: the incident this alert opens must count
+            # as the new burst's, not as begun before it.
+            self._previous = (self._detected, self.last_onset)
+            self._detected, self.last_onset = self._last, at
         self._fast += 1.0 / settings.fast
         self._slow += 1.0 / settings.slow
         return onset
@@ -70,8 +91,8 @@ class BurstDetector:
     def withdraw(self) -> None:
         """The onset just reported is a running fault surging again, not a new one: forget
         it, and report none for ``hold`` seconds while that surge goes on."""
-        self._held_until = self.last_onset + self._settings.hold
-        self.last_onset = self._previous
+        self._held_until = self._detected + self._settings.hold
+        self._detected, self.last_onset = self._previous
 
 
 # A kind of alert: (service, template id).

@@ -37,10 +37,12 @@ _RELATED_MINIMUM = 0.3
 _SEEN_LATELY = 0.6
 _SHARED_SERVICES = 0.8
 # Running incidents a surge may continue: among the few most recently active, ones
-# with an alert in the last minute that were already open a minute before the surge.
+# with an alert in the last minute that were already open three minutes before the
+# surge (a fault's second wave comes 3 to 5 minutes in; a surge sooner than that on the
+# services of a running incident is a new fault's, as the real fault sets show).
 _RUNNING = 4
 _ACTIVE = 60.0
-_RUNNING_FOR = 60.0
+_RUNNING_FOR = 180.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,32 @@ def test_onsets_are_spaced_and_out_of_order_alerts_count_as_now() -> None:
     assert detector.last_onset <= 5.0
 
 
+def test_an_onset_revealed_by_a_late_alert_is_placed_at_that_alerts_time() -> None:
+    detector = BurstDetector(BurstSettings())
+    assert not any(detector.observe(t * 20.0) for t in range(10))
+    detector.observe(400.0)  # the latest event time seen so far
+    # A burst of 30 s earlier, delivered after that alert.
+    onsets = [detector.observe(370.0 + t * 0.2) for t in range(30)]
+    assert sum(onsets) == 1
+    # Where the alert that revealed it stands, so the incident it opens is the burst's.
+    revealed_by = 370.0 + onsets.index(True) * 0.2
+    assert detector.last_onset == revealed_by
+    # Spacing counts from when it was found, the latest time seen then.
+    assert not any(detector.observe(560.0 + t * 0.1) for t in range(50))
+    assert sum(detector.observe(600.0 + t * 0.1) for t in range(50)) == 1
+
+
+def test_alerts_far_out_of_order_make_no_burst_now() -> None:
+    detector = BurstDetector(BurstSettings(slow=300.0))
+    detector.observe(10_000.0)
+    # A backfill of an hour ago: no onset, and nothing counted toward the next one.
+    assert not any(detector.observe(6_400.0 + t * 0.1) for t in range(50))
+    assert detector.last_onset == float("-inf")
+    assert not any(detector.observe(10_001.0 + t * 2.0) for t in range(5))
+    # The same alerts a minute late are part of what is going on now.
+    assert any(detector.observe(9_950.0 + t * 0.1) for t in range(50))
+
+
 def test_untrained_engine_keeps_overlapping_look_alike_storms_apart() -> None:
     alerts, truth = overlapping_storms(storms=12, spacing=300.0)
     verdicts = CorrelationEngine().decide(alerts)

@@ -53,6 +53,18 @@ def test_a_surge_of_kinds_not_seen_lately_continues_the_running_incident() -> No
     assert engine.bursts.last_onset - T0.timestamp() < 10.0
 
 
+def test_a_surge_of_new_kinds_sooner_than_a_second_wave_is_a_new_incident() -> None:
+    # 185 s in, as soon as onsets are spaced enough, but the running fault has not been
+    # open for three minutes before the surge: another fault has begun.
+    incident_of, engine = grouping(
+        running_fault() + surge("s", 185.0, ["DiskPressure", "QueueBacklog", "OOMKilled"])
+    )
+    after_onset = {incident_of[f"s{step}"] for step in range(8, 16)}
+    running = incident_of["t16"]  # the trickle's last alert before the surge
+    assert len(after_onset) == 1 and running not in after_onset
+    assert engine.bursts.last_onset - T0.timestamp() >= 185.0
+
+
 def test_a_surge_repeating_the_kinds_seen_lately_is_a_new_incident() -> None:
     # The same surge made of the kinds the running fault raised: a new fault that looks alike.
     incident_of, engine = grouping(running_fault() + surge("s", 200.0, ["HighLatency"]))
