@@ -59,6 +59,10 @@ class Authenticator:
         self._loading: dict[str, asyncio.Future[Principal]] = {}
         """Loads in flight: every live subscriber of one token re-checks it in the same
         instant when its entry expires, and they share one load instead of each reading."""
+        self._parsed: dict[str, tuple[str, str]] = {}
+        """Each Authorization header seen lately, with its secret and that secret's hash:
+        live operations ask again before every event, and hashing each time was a
+        noticeable share of a delivery."""
         self._forgotten = 0
         """How many credentials `forget` was told of: a load that began before the latest
         returns its answer to its waiters but does not remember it, since it may have read
@@ -91,14 +95,24 @@ class Authenticator:
         self._loading.pop(secret_hash, None)
 
     def _remembered(self, header: str | None, max_age_s: float) -> _Remembered:
-        secret = bearer_secret(header)
-        key = hash_secret(secret)
+        secret, key = self._parse(header)
         cached = self._cache.get(key)
         if cached is None:
             return _Remembered(secret, key, None, fresh=False)
         found, loaded_at = cached
         fresh = self._monotonic() - loaded_at < _max_age(found, max_age_s)
         return _Remembered(secret, key, found, fresh)
+
+    def _parse(self, header: str | None) -> tuple[str, str]:
+        """The header's secret and its hash."""
+        parsed = self._parsed.get(header or "")
+        if parsed is None:
+            secret = bearer_secret(header)  # refuses a missing or malformed header
+            parsed = (secret, hash_secret(secret))
+            if len(self._parsed) >= _CACHE_LIMIT:
+                self._parsed.clear()
+            self._parsed[header or ""] = parsed
+        return parsed
 
     def _load_once(self, key: str, secret: str) -> asyncio.Future[Principal]:
         loading = self._loading.get(key)

@@ -59,7 +59,7 @@ class Context:
         fresh = self.authenticator.remembered(self._credentials, max_age_s=RECHECK_SECONDS)
         if fresh is None:
             fresh = await self.authenticator.from_header(self._credentials)
-        if fresh != principal:
+        if fresh is not principal and fresh != principal:
             self._principal = fresh
             self.refresh_loaders()
         return fresh

@@ -17,7 +17,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from graphql import ExecutionResult, GraphQLError, GraphQLSchema, parse
 from starlette.websockets import WebSocket
@@ -60,7 +60,8 @@ class LiveSender:
         )
         if isinstance(built, list):  # strawberry validated the same document already
             raise GraphQLError(built[0].message)
-        self._executor = built
+        # build() makes an instance of the class it is called on.
+        self._executor = cast(SharedEventExecutor, built)
         self._prefix = f'{{"id":{json.dumps(operation.id)},"type":"next","payload":'
         self._websocket = operation.websocket
 
@@ -68,12 +69,14 @@ class LiveSender:
         self, events: AsyncIterator[T], root_of: Callable[[T], object], before: Callable[[], None]
     ) -> None:
         """Send every event until the stream ends (or raises, which the caller reports)."""
+        executor = self._executor
         async for event in events:
             before()
-            outcome = self._executor.build_per_event_executor(root_of(event)).execute_operation(
-                False
-            )
-            result = await outcome if isinstance(outcome, Awaitable) else outcome
+            root = root_of(event)
+            result = executor.executed(root)
+            if result is None:
+                outcome = executor.build_per_event_executor(root).execute_operation(False)
+                result = await outcome if isinstance(outcome, Awaitable) else outcome
             assert isinstance(result, ExecutionResult)
             await self._websocket.send_text(self._prefix + _payload(result) + "}")
 

@@ -79,6 +79,18 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
         # A subscriber that goes away while waiting must not cancel the others' result.
         return asyncio.shield(shared) if isinstance(shared, asyncio.Future) else shared
 
+    def executed(self, payload: Any) -> Outcome | None:
+        """The result another subscriber of this audience already got for this event, if
+        it is ready: then no executor is built for it (a copy of this one per event and
+        subscriber, most of a delivery's cost after the socket write)."""
+        results = _results.get(payload)
+        shared = None if results is None else results.get(self._sharing_key)
+        if isinstance(shared, asyncio.Future):
+            if not shared.done() or shared.cancelled() or shared.exception() is not None:
+                return None
+            shared = shared.result()
+        return shared
+
     @functools.cached_property
     def _sharing_key(self) -> tuple[str, ...]:
         # Computed on the subscription's executor before the per-event copies are made,

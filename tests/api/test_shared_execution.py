@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from contextlib import AsyncExitStack
+from typing import Any
 
 import pytest
 import websockets
@@ -13,7 +14,7 @@ from websockets.typing import Subprotocol
 
 from api.context import Context
 from api.schema.schema import schema
-from api.schema.shared_execution import IdentityMemo, SharedEncodings
+from api.schema.shared_execution import IdentityMemo, SharedEncodings, SharedEventExecutor
 from tests.api.helpers import token_for_role
 from tests.api.queries import CREATE_SERVICE, INGEST
 from tests.support import ADMIN_TOKEN, GraphQLClient, LiveServer, subscribe, unique
@@ -64,6 +65,30 @@ async def test_each_subscriber_gets_its_own_selection_and_filter(
                 }
         assert await only_second.next() == {"data": {"incidentEvents": {"kind": "CREATED"}}}
         assert await only_second.nothing_within(0.5)
+
+
+async def test_subscribers_of_one_audience_build_one_executor_per_event(
+    server: LiveServer, client: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = unique("one-build")
+    sid = (await client.data(CREATE_SERVICE, {"input": {"name": name}}))["createService"]["id"]
+    built = []
+    build = SharedEventExecutor.build_per_event_executor
+
+    def counted(executor: SharedEventExecutor, payload: object) -> Any:
+        built.append(payload)
+        return build(executor, payload)
+
+    monkeypatch.setattr(SharedEventExecutor, "build_per_event_executor", counted)
+    async with AsyncExitStack() as stack:
+        subscriptions = [
+            await stack.enter_async_context(subscribe(server, NARROW, {"f": {"serviceIds": [sid]}}))
+            for _ in range(3)
+        ]
+        await client.data(INGEST, {"alerts": [{"summary": "down", "service": name}]})
+        for subscription in subscriptions:
+            assert await subscription.next() == {"data": {"incidentEvents": {"kind": "CREATED"}}}
+    assert len(built) == 1
 
 
 def test_identity_memo_forgets_a_value_when_its_owner_dies() -> None:
