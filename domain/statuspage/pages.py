@@ -101,9 +101,7 @@ class Pages:
         """Its components stay, ungrouped."""
         principal.require(Action.CONFIGURE)
         group = await self._repo.groups.get(group_id)
-        for component in await self._repo.components.where({"group_id": group_id}):
-            await self._repo.components.replace(dataclasses.replace(component, group_id=None))
-        await self._repo.groups.delete(group_id)
+        await self._repo.delete_group(group_id)
         await self._audit.deleted(principal, AuditResource.STATUS_COMPONENT_GROUP, group)
         await self._changes.page_changed_by_id(group.page_id)
 

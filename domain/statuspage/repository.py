@@ -102,6 +102,12 @@ class StatusPageRepository:
             {"$set": {"status": status.value, "status_ms": to_ms(change.at)}},
         )
 
+    async def delete_group(self, group_id: str) -> None:
+        """The group goes; its components stay, ungrouped (first, so none is left in a
+        group that is gone)."""
+        await self._db[COMPONENTS].update_many({"group_id": group_id}, {"$set": {"group_id": None}})
+        await self.groups.delete(group_id)
+
     async def record_change(self, change: StatusChange) -> None:
         await self._db[CHANGES].insert_one(change.to_document())
 
