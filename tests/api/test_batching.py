@@ -23,7 +23,7 @@ query($first: Int!, $filter: IncidentFilter) {
 async def count_commands(
     server: LiveServer, client: GraphQLClient, first: int, service_ids: list[str]
 ) -> tuple[list[str], int]:
-    await client.data("{ me { name } }")  # warm the token cache
+    await client.load_credentials_now()
     server.counter.commands.clear()
     server.counter.request_id = request_id = uuid.uuid4().hex
     try:

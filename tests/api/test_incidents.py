@@ -35,7 +35,7 @@ async def test_acknowledging_writes_first_with_the_permission_in_its_filter(
     server: LiveServer, client: GraphQLClient
 ) -> None:
     incident = await open_incident(client)
-    await client.data("{ me { name } }")  # the token is remembered
+    await client.load_credentials_now()
     server.counter.commands.clear()
     server.counter.request_id = request_id = uuid.uuid4().hex
     try:
