@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test fuzz lint schema bench clean
+.PHONY: install native run test fuzz lint schema bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Vigil needs Python 3.11 or newer; run: make PYTHON=python3.11 ...")'
@@ -15,10 +15,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# The correlation engine's hot modules, compiled with mypyc when the sources changed
+# (correlation/native.py). Never fatal: without a C compiler they run as plain Python.
+native: $(STAMP)
+	@$(BIN)/python -m correlation.build_native || echo "correlation: not compiled (see above); it runs as plain Python" >&2
+
+run: native
 	$(BIN)/vigil serve
 
-test: $(STAMP)
+test: native
 	$(BIN)/pytest
 
 # `make test` fuzzes too, on a small fixed budget; this explores new inputs, longer.
@@ -33,9 +38,9 @@ lint: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/vigil export-schema
 
-bench: $(STAMP)
+bench: native
 	$(BIN)/python bench/ingest.py --json
 	$(BIN)/python bench/fanout.py --json
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache correlation/compiled

@@ -52,7 +52,7 @@ FEATURES: tuple[str, ...] = (
     _BURST,
     _SUPERSEDED,
     _FLAPPING,
-) = (
+) = [
     FEATURES.index(name)
     for name in (
         "gap_30s",
@@ -69,8 +69,8 @@ FEATURES: tuple[str, ...] = (
         "superseded",
         "flapping",
     )
-)
-_TOPOLOGY, _CALLER, _SERVICE_COOC, _SIMILARITY, _TEMPLATE_COOC, _LABELS = (
+]
+_TOPOLOGY, _CALLER, _SERVICE_COOC, _SIMILARITY, _TEMPLATE_COOC, _LABELS = [
     FEATURES.index(name)
     for name in (
         "topology",
@@ -80,7 +80,7 @@ _TOPOLOGY, _CALLER, _SERVICE_COOC, _SIMILARITY, _TEMPLATE_COOC, _LABELS = (
         "template_cooccurrence",
         "labels",
     )
-)
+]
 # Signals that cost a lookup per incident service or template; each lies in [0, 1], so
 # ``base`` plus the positive weights of these bounds a candidate's score.
 RICH: tuple[int, ...] = (_TOPOLOGY, _CALLER, _SERVICE_COOC, _SIMILARITY, _TEMPLATE_COOC, _LABELS)
@@ -430,7 +430,9 @@ class FeatureBuilder:
         labels = alert.labels
         if labels:
             held = incident.labels
-            values[_LABELS] = len(labels & held.keys()) / len(labels)
+            # Keys first: ``frozenset & keys`` gives a set, not the frozenset typeshed
+            # promises, which compiled code checks.
+            values[_LABELS] = len(held.keys() & labels) / len(labels)
 
     def _service_signals(
         self, alert: AlertContext, incident: IncidentState
