@@ -20,16 +20,14 @@ from datetime import timedelta
 
 from correlation.engine import CorrelationEngine, Verdict
 from correlation.interface import AlertFacts, Decision, OpenIncident
-from correlation.time_window import TimeWindowCorrelator
+from correlation.time_window import DEFAULT_WINDOW, TimeWindowCorrelator
 
 _REOPENED = "reopened-"
 ENGINE = "learned"
 
 
 class LearnedCorrelator:
-    def __init__(
-        self, engine: CorrelationEngine, late_window: timedelta = timedelta(minutes=5)
-    ) -> None:
+    def __init__(self, engine: CorrelationEngine, late_window: timedelta = DEFAULT_WINDOW) -> None:
         """``late_window``: how near in event time a late alert must be to a stored open
         incident of its service to join it."""
         self._engine = engine

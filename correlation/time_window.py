@@ -26,10 +26,12 @@ class _Candidate:
 
 
 ENGINE = "window"
+DEFAULT_WINDOW = timedelta(minutes=5)
+"""The window unless configured: PagerDuty's and Alertmanager-style grouping's usual 5 minutes."""
 
 
 class TimeWindowCorrelator:
-    def __init__(self, window: timedelta = timedelta(minutes=5)) -> None:
+    def __init__(self, window: timedelta = DEFAULT_WINDOW) -> None:
         if window <= timedelta(0):
             raise ValueError("the correlation window must be positive")
         self._window = window

@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
+from correlation.time_window import DEFAULT_WINDOW
 from domain.errors import ValidationError
 from notifications.config import NotificationConfig, SmtpConfig
 
@@ -49,7 +50,7 @@ class Settings:
     data_dir: Path = Path("var")
     broadcast_url: str = "memory://"
     admin_token: str | None = None
-    correlation_window: timedelta = timedelta(minutes=5)
+    correlation_window: timedelta = DEFAULT_WINDOW
     correlation_engine: CorrelationEngineKind = CorrelationEngineKind.LEARNED
     correlation_retrain_hours: int = 24
     """How often the correlation model is retrained from reviewed incidents."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from correlation.time_window import DEFAULT_WINDOW
 from domain.errors import ValidationError
 from domain.store.database import Document
 
@@ -66,4 +67,4 @@ class SettingsChange:
     new: CorrelationSettings
 
 
-DEFAULT_SETTINGS = CorrelationSettings(EngineKind.LEARNED, 300)
+DEFAULT_SETTINGS = CorrelationSettings(EngineKind.LEARNED, int(DEFAULT_WINDOW.total_seconds()))
