@@ -34,6 +34,13 @@ def missing_toolchain() -> str | None:
     return None
 
 
+def copy_sources(into: Path, package: Path = PACKAGE) -> Path:
+    """The package's sources, without a build or bytecode, as ``into/<package>``."""
+    copy = into / package.name
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns(DIRECTORY.name, "__pycache__"))
+    return copy
+
+
 def build(directory: Path = DIRECTORY, package: Path = PACKAGE) -> None:
     """Compile ``COMPILED`` from a copy of the package and install them in ``directory``."""
     from mypyc.build import mypycify
@@ -42,9 +49,7 @@ def build(directory: Path = DIRECTORY, package: Path = PACKAGE) -> None:
     stamp = fingerprint(package)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        shutil.copytree(
-            package, root / package.name, ignore=shutil.ignore_patterns("compiled", "__pycache__")
-        )
+        copy_sources(root, package)
         output = root / "lib"
         # setuptools and mypyc read the working directory's project files; the copy has none.
         previous = Path.cwd()

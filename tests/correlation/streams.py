@@ -9,6 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from correlation.interface import AlertFacts
+from correlation.model import CorrelationModel
+from correlation.streams import parse_alert
+from correlation.topology import Topology
+from correlation.training import train
 
 T0 = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -78,3 +82,22 @@ def _row(alert_id: str, service: str, seconds: float, rule: str, truth: str) -> 
 def write_stream(path: Path, rows: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     return path
+
+
+def facts(rows: list[dict[str, Any]]) -> list[AlertFacts]:
+    """Stream rows as the engine takes them."""
+    return [parse_alert(row, "test").alert for row in rows]
+
+
+def overlapping_storm() -> list[AlertFacts]:
+    """Dense, overlapping incidents in event-time order: many open candidates per alert."""
+    rows = incident_rows(seed=5, incidents=40, spacing=50)
+    rows += incident_rows(seed=6, incidents=40, spacing=70, start=5, prefix="b")
+    rows.sort(key=lambda r: (str(r["occurred_at"]), str(r["id"])))
+    return facts(rows)
+
+
+def learned_model(topology: Topology) -> CorrelationModel:
+    """A model trained on a history of incidents like the storm's (truth from the ids)."""
+    history = facts(incident_rows(seed=8, incidents=30, spacing=60, prefix="h"))
+    return train([(a, a.id.split("-")[0]) for a in history], topology)

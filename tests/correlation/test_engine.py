@@ -11,14 +11,9 @@ from correlation.engine import CorrelationEngine
 from correlation.interface import AlertFacts
 from correlation.metrics import score
 from correlation.model import CorrelationModel, Horizons, ModelError
-from correlation.streams import parse_alert
 from correlation.topology import Topology
 from correlation.training import train
-from tests.correlation.streams import TOPOLOGY, alert, incident_rows
-
-
-def facts(rows: list[dict[str, object]]) -> list[AlertFacts]:
-    return [parse_alert(row, "test").alert for row in rows]
+from tests.correlation.streams import TOPOLOGY, alert, facts, incident_rows
 
 
 def grouping(engine: CorrelationEngine, alerts: list[AlertFacts], batch: int) -> list[str]:

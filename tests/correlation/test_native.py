@@ -6,13 +6,13 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 from correlation import native
+from correlation.build_native import copy_sources
 from tests.support import skip_for_machine
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,15 +23,6 @@ def require_compiled() -> None:
         skip_for_machine(
             "the correlation modules are not compiled here (`make native` needs a C compiler)"
         )
-
-
-def copy_sources(into: Path) -> Path:
-    """The package's sources without its build."""
-    package = into / "correlation"
-    shutil.copytree(
-        native.PACKAGE, package, ignore=shutil.ignore_patterns("compiled", "__pycache__")
-    )
-    return package
 
 
 def decide_storm(first_on_path: Path) -> dict[str, Any]:

@@ -11,10 +11,8 @@ from correlation.engine import CorrelationEngine, observation
 from correlation.features import FEATURES
 from correlation.interface import AlertFacts
 from correlation.model import CorrelationModel
-from correlation.streams import parse_alert
 from correlation.topology import Topology
-from correlation.training import train
-from tests.correlation.streams import TOPOLOGY, alert, incident_rows
+from tests.correlation.streams import TOPOLOGY, alert, learned_model, overlapping_storm
 
 
 def exhaustive_groups(
@@ -48,26 +46,14 @@ def exhaustive_groups(
     return [chosen[a.id] for a in alerts]
 
 
-def facts(rows: list[dict[str, object]]) -> list[AlertFacts]:
-    return [parse_alert(row, "test").alert for row in rows]
-
-
 def same_partition(left: list[str], right: list[str]) -> bool:
     """Equal groupings whatever the incidents are called."""
     pairs = set(zip(left, right, strict=True))
     return len(pairs) == len(set(left)) == len(set(right))
 
 
-def storm() -> list[AlertFacts]:
-    """Dense, overlapping incidents: many open candidates per alert."""
-    rows = incident_rows(seed=5, incidents=40, spacing=50)
-    rows += incident_rows(seed=6, incidents=40, spacing=70, start=5, prefix="b")
-    rows.sort(key=lambda r: (str(r["occurred_at"]), str(r["id"])))
-    return facts(rows)
-
-
 def test_pruned_scoring_groups_exactly_like_scoring_every_candidate() -> None:
-    alerts = storm()
+    alerts = overlapping_storm()
     topology = Topology.from_dict(TOPOLOGY)
     counts = []
     for model in (
@@ -85,20 +71,18 @@ def test_pruned_scoring_groups_exactly_like_scoring_every_candidate() -> None:
 
 def test_pruned_scoring_agrees_with_a_learned_model_with_negative_weights() -> None:
     topology = Topology.from_dict(TOPOLOGY)
-    history = facts(incident_rows(seed=8, incidents=30, spacing=60, prefix="h"))
-    truth = [a.id.split("-")[0] for a in history]
-    model = train(list(zip(history, truth, strict=True)), topology)
+    model = learned_model(topology)
     weights = dict(model.weights)
     weights.update(same_service=-1.0, labels=-0.5)  # bounds must hold for either sign
     model = replace(model, weights=weights)
-    alerts = storm()
+    alerts = overlapping_storm()
     fast = [v.incident_id for v in CorrelationEngine(model, topology).decide(alerts)]
     full = exhaustive_groups(model, topology, alerts)
     assert same_partition(fast, full)
 
 
 def test_an_alert_that_opens_an_incident_reports_a_score_below_the_threshold() -> None:
-    verdicts = CorrelationEngine(topology=Topology.from_dict(TOPOLOGY)).decide(storm())
+    verdicts = CorrelationEngine(topology=Topology.from_dict(TOPOLOGY)).decide(overlapping_storm())
     opened = [v for v in verdicts if v.opened]
     assert opened and all(0.0 <= v.score < 0.5 for v in opened)
     assert any(v.score > 0.0 for v in opened[1:])  # scored candidates, not only "none related"
