@@ -41,6 +41,7 @@ schema: $(STAMP)
 bench: native
 	$(BIN)/python bench/ingest.py --json
 	$(BIN)/python bench/fanout.py --json
+	$(BIN)/python bench/listing.py --json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache correlation/compiled

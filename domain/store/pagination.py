@@ -21,6 +21,7 @@ from domain.store.database import Collection, Document
 T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 20
+_ID_BATCH = 10_000
 MAX_PAGE_SIZE = 100
 
 
@@ -102,32 +103,40 @@ async def pages_per_owner(
     parse: Callable[[Document], T],
     where: Document | None = None,
 ) -> dict[str, Page[T]]:
-    """The same page of children, oldest first, for each owner, in one round trip;
+    """The same page of children, oldest first, for each owner, in two round trips;
     `where` narrows the children (a timeline's kinds, say).
 
-    One ``$facet`` branch per owner keeps each branch's result bounded by the page size,
-    however many children an owner has.
+    The first reads only the ids of the owners' children and picks each owner's page,
+    the second reads those pages' documents by id. Not one `$facet` branch per owner:
+    the embedded store runs each branch as a scan of the whole collection in Python,
+    so 50 owners over a few thousand children took over ten seconds; one `$in` is a
+    single scan in SQL there, and an index scan on MongoDB.
     """
     if not owner_ids:
         return {}
     after = keyset_filter(page.after, descending=False)
-    facets: dict[str, list[Document]] = {
-        f"o{index}": [
-            {"$match": {**(where or {}), owner_field: owner_id, **after}},
-            {"$sort": {"_id": 1}},
-            {"$limit": page.first + 1},
-        ]
-        for index, owner_id in enumerate(owner_ids)
-    }
-    cursor = await collection.aggregate([{"$facet": facets}])
-    [result] = await cursor.to_list(None)
+    query = {**(where or {}), owner_field: {"$in": list(set(owner_ids))}, **after}
+    children: dict[str, list[str]] = {owner_id: [] for owner_id in owner_ids}
+    # Ids are small: one batch carries the children of a whole page of owners.
+    async for doc in collection.find(query, {owner_field: 1}, batch_size=_ID_BATCH):
+        children[doc[owner_field]].append(doc["_id"])
+    chosen = {owner_id: sorted(ids)[: page.first + 1] for owner_id, ids in children.items()}
+    wanted = [child_id for ids in chosen.values() for child_id in ids[: page.first]]
+    found = (
+        {
+            doc["_id"]: doc
+            async for doc in collection.find({"_id": {"$in": wanted}}, batch_size=len(wanted))
+        }
+        if wanted
+        else {}
+    )
     pages: dict[str, Page[T]] = {}
-    for index, owner_id in enumerate(owner_ids):
-        docs = result.get(f"o{index}", [])[: page.first + 1]
-        shown = docs[: page.first]
+    for owner_id, ids in chosen.items():
+        # A child deleted between the two reads is left out of its page.
+        shown = [found[child_id] for child_id in ids[: page.first] if child_id in found]
         pages[owner_id] = Page(
             items=[parse(doc) for doc in shown],
             cursors=[encode_cursor(str(doc["_id"])) for doc in shown],
-            has_next_page=len(docs) > page.first,
+            has_next_page=len(ids) > page.first,
         )
     return pages
