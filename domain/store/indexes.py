@@ -27,6 +27,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("received_at", ASCENDING)]),  # analytics periods
     ],
     "incidents": [
+        # The embedded store uses only single-field indexes, and only for an equality:
+        # this one serves ingest's read of the open incidents (`open_since`).
+        IndexModel([("status", ASCENDING)]),
         IndexModel([("created_at", DESCENDING)]),
         IndexModel(
             [("service_id", ASCENDING), ("status", ASCENDING), ("last_event_ms", ASCENDING)]

@@ -109,7 +109,7 @@ async def test_a_batch_of_100_costs_nine_store_commands(
     assert commands == {
         ("find", "open_keys"): 1,  # dedup: claims of the batch's keys
         ("find", "alerts"): 1,  # dedup: the alerts holding them
-        ("find", "incidents"): 1,  # open incidents to correlate against
+        ("find", "incidents"): 2,  # open incidents to correlate against: one per open status
         ("insert", "ingest_journal"): 1,  # the note covering the incident writes
         ("update", "incidents"): 1,  # the new incident (an upsert) and the grown one
         ("insert", "open_keys"): 1,

@@ -1,0 +1,49 @@
+"""The open incidents ingest correlates against (`IncidentRepository.open_since`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from domain.alert.model import Severity
+from domain.ids import new_id
+from domain.incident.model import Incident, IncidentStatus
+from domain.incident.repository import IncidentRepository
+from domain.store.database import Database
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _incident(service_id: str, status: IncidentStatus, last: datetime) -> Incident:
+    return Incident(
+        id=new_id(),
+        number=1,
+        title="disk full",
+        status=status,
+        severity=Severity.WARNING,
+        service_id=service_id,
+        created_at=T0,
+        first_event_at=last - timedelta(minutes=1),
+        last_event_at=last,
+        alert_count=1,
+        open_alert_count=1,
+    )
+
+
+async def test_open_incidents_of_either_open_status_with_recent_events_in_creation_order(
+    db: Database,
+) -> None:
+    acknowledged = _incident("api", IncidentStatus.ACKNOWLEDGED, T0)
+    triggered = _incident("api", IncidentStatus.TRIGGERED, T0 + timedelta(minutes=2))
+    resolved = _incident("api", IncidentStatus.RESOLVED, T0)
+    quiet = _incident("api", IncidentStatus.TRIGGERED, T0 - timedelta(hours=1))
+    elsewhere = _incident("db", IncidentStatus.TRIGGERED, T0)
+    incidents = [acknowledged, triggered, resolved, quiet, elsewhere]
+    await db["incidents"].insert_many([incident.to_document() for incident in incidents])
+    repository = IncidentRepository(db)
+
+    of_api = await repository.open_since(T0 - timedelta(minutes=5), ["api"])
+    of_all = await repository.open_since(T0 - timedelta(minutes=5), None)
+
+    assert [i.id for i in of_api] == [acknowledged.id, triggered.id]
+    assert [i.id for i in of_all] == [acknowledged.id, triggered.id, elsewhere.id]
+    assert of_api[0].status is IncidentStatus.ACKNOWLEDGED
