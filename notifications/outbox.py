@@ -15,12 +15,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from domain.contact.model import ContactKind
 from domain.errors import NotFoundError
 from domain.store.database import Database, Document
+from domain.store.due import take_due
 from domain.store.timestamps import from_ms, to_ms
 
 COLLECTION = "notification_outbox"
@@ -265,11 +266,11 @@ class Outbox:
         query: Document = {"status": NotificationStatus.PENDING.value, "due_ms": {"$lte": now_ms}}
         if entry_id is not None:
             query["_id"] = entry_id
-        doc = await self._entries.find_one_and_update(
+        doc = await take_due(
+            self._entries,
             query,
             {"$set": {"due_ms": now_ms + lease_ms, "lease": secrets.token_hex(8)}},
-            sort=[("due_ms", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
+            order_by="due_ms",
         )
         return None if doc is None else OutboxEntry.from_document(doc)
 

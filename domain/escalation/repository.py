@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 
-from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from domain.errors import ConflictError
@@ -13,6 +12,7 @@ from domain.escalation.model import EscalationPolicy, Position
 from domain.escalation.run import EscalationRun, FiredStep, RunState
 from domain.store.database import Database, Document
 from domain.store.documents import DocumentRepository
+from domain.store.due import take_due
 from domain.store.duplicates import insert_unless_taken
 
 
@@ -63,15 +63,15 @@ class RunRepository:
 
     async def claim_due(self, owner: str, now_ms: int, lease_ms: int) -> EscalationRun | None:
         """Lease one active run that is due and unleased (or whose lease ran out)."""
-        doc = await self._runs.find_one_and_update(
+        doc = await take_due(
+            self._runs,
             {
                 "state": RunState.ACTIVE.value,
                 "due_ms": {"$lte": now_ms},
                 "lease_until_ms": {"$lt": now_ms},
             },
             {"$set": {"lease_owner": owner, "lease_until_ms": now_ms + lease_ms}},
-            sort=[("due_ms", 1)],
-            return_document=ReturnDocument.AFTER,
+            order_by="due_ms",
         )
         return EscalationRun.from_document(doc) if doc else None
 

@@ -60,6 +60,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         # One notification per (page key, contact method): a repeated page stores nothing.
         IndexModel([("dedup_key", ASCENDING)], unique=True),
         IndexModel([("status", ASCENDING), ("due_ms", ASCENDING)]),
+        IndexModel([("status", ASCENDING)]),  # the embedded store's path to the due ones
         IndexModel([("incident_id", ASCENDING)]),
     ],
     "escalation_policies": [IndexModel([("name", ASCENDING)], unique=True)],
@@ -68,6 +69,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("run_key", ASCENDING)], unique=True),
         IndexModel([("incident_id", ASCENDING)]),
         IndexModel([("state", ASCENDING), ("due_ms", ASCENDING)]),
+        IndexModel([("state", ASCENDING)]),  # the embedded store's path to the due ones
     ],
     "escalation_fired_steps": [IndexModel([("run_id", ASCENDING)])],
     "change_events": [IndexModel([("service_id", ASCENDING), ("occurred_ms", ASCENDING)])],
