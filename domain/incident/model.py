@@ -220,7 +220,11 @@ class IncidentFilter:
 
     def to_query(self) -> Document:
         query: Document = {}
-        if self.statuses:
+        if len(self.statuses) == 1:
+            # An equality, which the embedded store serves from the `status` index; it
+            # reads the whole collection for any `$in`.
+            query["status"] = self.statuses[0].value
+        elif self.statuses:
             query["status"] = {"$in": [s.value for s in self.statuses]}
         if self.service_ids:
             query["service_id"] = {"$in": list(self.service_ids)}

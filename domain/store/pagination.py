@@ -1,9 +1,9 @@
 """Keyset pagination with opaque cursors.
 
-A cursor encodes the id of the last item of a page, so the next page is an
-indexed range query rather than a skip, and stays correct while new items
-arrive. Ids are ObjectIds, ordered by creation, so `_id` order is creation
-order. Sorting on `_id` alone is deliberate: the embedded store does not honour
+A cursor encodes the id of the last item of a page (and, for lists newest first,
+where it stood), so the next page starts right after that item and stays correct
+while new items arrive. Ids are ObjectIds, ordered by creation, so `_id` order is
+creation order. Sorting on `_id` alone is deliberate: the embedded store does not honour
 a compound sort such as (created_at desc, _id desc).
 """
 
@@ -50,25 +50,45 @@ class Page(Generic[T]):
         return self.cursors[-1] if self.cursors else None
 
 
-def encode_cursor(item_id: str) -> str:
-    raw = json.dumps([item_id]).encode()
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    item_id: str
+    position: int | None = None
+    """Where the item stood in its list when it was shown (0 is the first item): a hint
+    for finding it again quickly, checked before it is trusted."""
+
+
+def encode_cursor(item_id: str, position: int | None = None) -> str:
+    payload: list[str | int] = [item_id] if position is None else [item_id, position]
+    raw = json.dumps(payload).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> str:
+def parse_cursor(cursor: str) -> Cursor:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded))
-        if not (isinstance(payload, list) and len(payload) == 1 and isinstance(payload[0], str)):
+        if not (isinstance(payload, list) and len(payload) in (1, 2)):
             raise TypeError("not a cursor")
-        item_id: str = payload[0]
+        item_id, *hint = payload
+        if not isinstance(item_id, str) or not all(_is_position(p) for p in hint):
+            raise TypeError("not a cursor")
     except (ValueError, TypeError) as exc:
         raise ValidationError(
             "The 'after' cursor is not one Vigil issued.",
             suggestion="Pass the 'endCursor' of the previous page unchanged.",
             field="after",
         ) from exc
-    return item_id
+    return Cursor(item_id, hint[0] if hint else None)
+
+
+def _is_position(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def decode_cursor(cursor: str) -> str:
+    """The id of the item a cursor names."""
+    return parse_cursor(cursor).item_id
 
 
 def keyset_filter(after: str | None, *, descending: bool) -> Document:
@@ -81,17 +101,62 @@ def keyset_filter(after: str | None, *, descending: bool) -> Document:
 async def newest_first(
     collection: Collection, query: Document, page: PageRequest, parse: Callable[[Document], T]
 ) -> Page[T]:
-    """One page of a collection's matching documents, newest first."""
-    after = keyset_filter(page.after, descending=True)
-    where = {"$and": [query, after]} if after else query
-    cursor = collection.find(where).sort("_id", -1).limit(page.first + 1)
-    docs = await cursor.to_list(None)
+    """One page of a collection's matching documents, newest first.
+
+    A page after the first starts from where its cursor says the last item stood,
+    checked by finding that item there; the `_id` range is only the way back when it
+    moved too far or is gone. The embedded store reads the whole collection in Python
+    for a range on `_id`, while it skips along its `_id` index: with 20,000 documents,
+    283 ms against 2 ms a page.
+    """
+    wanted = page.first + 1
+    start: int | None = 0
+    if page.after is None:
+        docs = await _from_position(collection, query, 0, wanted)
+    else:
+        docs, start = await _after(collection, query, parse_cursor(page.after), wanted)
     shown = docs[: page.first]
     return Page(
         items=[parse(doc) for doc in shown],
-        cursors=[encode_cursor(str(doc["_id"])) for doc in shown],
+        cursors=[
+            encode_cursor(str(doc["_id"]), None if start is None else start + index)
+            for index, doc in enumerate(shown)
+        ],
         has_next_page=len(docs) > page.first,
     )
+
+
+SEEK_SLACK = 20
+"""How far the item a cursor names may have moved in its list (items added before it, or
+removed) and still be found from its position."""
+
+
+async def _after(
+    collection: Collection, query: Document, cursor: Cursor, wanted: int
+) -> tuple[list[Document], int | None]:
+    """Up to `wanted` documents after the cursor's item, and the position of the first;
+    None when that position is not known."""
+    if cursor.position is not None:
+        skip = max(cursor.position - SEEK_SLACK, 0)
+        window = await _from_position(collection, query, skip, wanted + 2 * SEEK_SLACK + 1)
+        ids = [str(doc["_id"]) for doc in window]
+        if cursor.item_id in ids:
+            found = ids.index(cursor.item_id)
+            following = window[found + 1 :]
+            if len(following) >= wanted:
+                return following[:wanted], skip + found + 1
+            if len(window) < wanted + 2 * SEEK_SLACK + 1:  # the window reached the end
+                return following, skip + found + 1
+    where = {"$and": [query, {"_id": {"$lt": cursor.item_id}}]}
+    return await collection.find(where).sort("_id", -1).limit(wanted).to_list(None), None
+
+
+async def _from_position(
+    collection: Collection, query: Document, skip: int, limit: int
+) -> list[Document]:
+    cursor = collection.find(query).sort("_id", -1).skip(skip).limit(limit)
+    docs: list[Document] = await cursor.to_list(None)
+    return docs
 
 
 async def pages_per_owner(
@@ -114,12 +179,14 @@ async def pages_per_owner(
     """
     if not owner_ids:
         return {}
-    after = keyset_filter(page.after, descending=False)
-    query = {**(where or {}), owner_field: {"$in": list(set(owner_ids))}, **after}
+    after = decode_cursor(page.after) if page.after is not None else ""
+    query = {**(where or {}), owner_field: {"$in": list(set(owner_ids))}}
     children: dict[str, list[str]] = {owner_id: [] for owner_id in owner_ids}
-    # Ids are small: one batch carries the children of a whole page of owners.
+    # Ids are small: one batch carries the children of a whole page of owners. The cursor
+    # is applied here, not in the query: the embedded store reads a range on `_id` in Python.
     async for doc in collection.find(query, {owner_field: 1}, batch_size=_ID_BATCH):
-        children[doc[owner_field]].append(doc["_id"])
+        if doc["_id"] > after:
+            children[doc[owner_field]].append(doc["_id"])
     chosen = {owner_id: sorted(ids)[: page.first + 1] for owner_id, ids in children.items()}
     wanted = [child_id for ids in chosen.values() for child_id in ids[: page.first]]
     found = (

@@ -97,7 +97,7 @@ def test_filter_combines_all_conditions() -> None:
     since = datetime(2026, 11, 26, tzinfo=UTC)
     query = IncidentFilter(statuses=(RESOLVED,), service_ids=("s1",), since=since).to_query()
     assert query == {
-        "status": {"$in": ["resolved"]},
+        "status": "resolved",  # one status: an equality, which the embedded store indexes
         "service_id": {"$in": ["s1"]},
         "created_at": {"$gte": since},
     }
