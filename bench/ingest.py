@@ -404,8 +404,8 @@ def _cpu_line(cpu: dict[str, float], seconds: float) -> str:
     )
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+def add_stream_arguments(parser: argparse.ArgumentParser, *, limit: int) -> None:
+    """`--stream` and `--limit`: which alerts to send, and how many."""
     parser.add_argument(
         "--stream",
         default=DEFAULT_STREAM,
@@ -415,10 +415,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--limit",
         type=int,
-        default=DEFAULT_LIMIT,
-        help=f"Alerts to send (default {DEFAULT_LIMIT}); a shorter stream is replayed as "
-        "later periods.",
+        default=limit,
+        help=f"Alerts to send (default {limit}); a shorter stream is replayed as later periods.",
     )
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    add_stream_arguments(parser, limit=DEFAULT_LIMIT)
     parser.add_argument(
         "--clients", type=int, default=CLIENTS, help=f"Concurrent clients (default {CLIENTS})."
     )

@@ -27,9 +27,8 @@ from _server import (
     resolve_stream,
     warn_if_busy,
 )
-from ingest import CLIENTS, ingest_via_graphql, load_stream, replay
+from ingest import CLIENTS, add_stream_arguments, ingest_via_graphql, load_stream, replay
 
-DEFAULT_STREAM = "sim-boutique"
 DEFAULT_LIMIT = 20_000
 PAGE = 50
 
@@ -83,21 +82,9 @@ def summary(result: dict[str, Any]) -> str:
     )
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument(
-        "--stream",
-        default=DEFAULT_STREAM,
-        help="A .jsonl path, or a stream name in ../shared/data/streams/ "
-        f"(default {DEFAULT_STREAM}).",
-    )
-    parser.add_argument(
-        "--limit",
-        type=int,
-        default=DEFAULT_LIMIT,
-        help=f"Alerts to send first (default {DEFAULT_LIMIT}); a shorter stream is replayed "
-        "as later periods.",
-    )
+    add_stream_arguments(parser, limit=DEFAULT_LIMIT)
     parser.add_argument(
         "--repeat", type=int, default=20, help="List requests to time (default 20)."
     )
@@ -105,11 +92,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.limit < 1 or args.repeat < 1:
         parser.error("--limit and --repeat must be at least 1")
-    return args
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
     exit_code: int = report("bench/listing.py", main_async(args), summary, as_json=args.json)
     return exit_code
 
