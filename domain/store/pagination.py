@@ -21,8 +21,9 @@ from domain.store.database import Collection, Document
 T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 20
-_ID_BATCH = 10_000
 MAX_PAGE_SIZE = 100
+_ID_BATCH = 10_000
+"""Children's ids read per batch by `pages_per_owner`: a whole page of owners' in one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +92,6 @@ def decode_cursor(cursor: str) -> str:
     return parse_cursor(cursor).item_id
 
 
-def keyset_filter(after: str | None, *, descending: bool) -> Document:
-    """The filter selecting items strictly after the cursor in `_id` order."""
-    if after is None:
-        return {}
-    return {"_id": {"$lt" if descending else "$gt": decode_cursor(after)}}
-
-
 async def newest_first(
     collection: Collection, query: Document, page: PageRequest, parse: Callable[[Document], T]
 ) -> Page[T]:
@@ -107,7 +101,7 @@ async def newest_first(
     checked by finding that item there; the `_id` range is only the way back when it
     moved too far or is gone. The embedded store reads the whole collection in Python
     for a range on `_id`, while it skips along its `_id` index: with 20,000 documents,
-    283 ms against 2 ms a page.
+    about 300 ms against 2 to 7 ms a page.
     """
     wanted = page.first + 1
     start: int | None = 0
@@ -182,8 +176,8 @@ async def pages_per_owner(
     after = decode_cursor(page.after) if page.after is not None else ""
     query = {**(where or {}), owner_field: {"$in": list(set(owner_ids))}}
     children: dict[str, list[str]] = {owner_id: [] for owner_id in owner_ids}
-    # Ids are small: one batch carries the children of a whole page of owners. The cursor
-    # is applied here, not in the query: the embedded store reads a range on `_id` in Python.
+    # The cursor is applied here, not in the query: the embedded store reads a range on
+    # `_id` in Python.
     async for doc in collection.find(query, {owner_field: 1}, batch_size=_ID_BATCH):
         if doc["_id"] > after:
             children[doc[owner_field]].append(doc["_id"])

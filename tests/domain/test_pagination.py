@@ -15,7 +15,7 @@ from domain.store.pagination import (
     PageRequest,
     decode_cursor,
     encode_cursor,
-    keyset_filter,
+    parse_cursor,
 )
 
 ITEM = "665f1c2e9b1e8a0001a1b2c3"
@@ -65,16 +65,16 @@ def test_tampered_cursor_raises_validation_error(cursor: str) -> None:
     assert "cursor" in error.message
 
 
-def test_keyset_filter_of_a_tampered_cursor_raises_validation_error() -> None:
+def test_a_cursor_may_carry_where_its_item_stood() -> None:
+    assert parse_cursor(encode_cursor(ITEM, 41)).position == 41
+    assert parse_cursor(encode_cursor(ITEM)).position is None
+    assert decode_cursor(encode_cursor(ITEM, 41)) == ITEM
+
+
+@pytest.mark.parametrize("position", [-1, 1.5, True, "3", None])
+def test_a_position_that_is_not_a_count_is_refused(position: object) -> None:
     with pytest.raises(ValidationError):
-        keyset_filter("garbage!", descending=True)
-
-
-def test_keyset_filter_selects_items_strictly_after_the_cursor() -> None:
-    cursor = encode_cursor(ITEM)
-    assert keyset_filter(None, descending=True) == {}
-    assert keyset_filter(cursor, descending=True) == {"_id": {"$lt": ITEM}}
-    assert keyset_filter(cursor, descending=False) == {"_id": {"$gt": ITEM}}
+        parse_cursor(_raw_cursor([ITEM, position]))
 
 
 def test_page_request_defaults() -> None:
