@@ -286,7 +286,9 @@ class AlertFilter:
         query: Document = {}
         if self.service_ids:
             query["service_id"] = {"$in": list(self.service_ids)}
-        if self.statuses:
+        if len(self.statuses) == 1:
+            query["status"] = self.statuses[0].value  # an equality: indexed on the embedded store
+        elif self.statuses:
             query["status"] = {"$in": [s.value for s in self.statuses]}
         if self.suppressed is not None:
             query["suppression"] = {"$ne": None} if self.suppressed else None

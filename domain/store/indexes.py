@@ -23,6 +23,9 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "alerts": [
         IndexModel([("incident_id", ASCENDING)]),
+        # The embedded store's path to the firing alerts (the alert-timeout sweep, a list
+        # of firing alerts): it serves an equality on a single-field index, nothing else.
+        IndexModel([("status", ASCENDING)]),
         IndexModel([("service_id", ASCENDING), ("status", ASCENDING), ("last_seen_ms", ASCENDING)]),
         IndexModel([("received_at", ASCENDING)]),  # analytics periods
     ],

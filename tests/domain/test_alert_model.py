@@ -14,6 +14,7 @@ from domain.alert.model import (
     MAX_LABELS,
     Alert,
     AlertDraft,
+    AlertFilter,
     AlertStatus,
     Severity,
     closed_key,
@@ -268,3 +269,10 @@ def test_from_document_fills_optional_fields() -> None:
 def test_severity_rank_orders_severities() -> None:
     ranked = sorted(Severity, key=lambda s: s.rank)
     assert ranked == [Severity.INFO, Severity.WARNING, Severity.ERROR, Severity.CRITICAL]
+
+
+def test_filter_by_one_status_is_an_equality_and_by_several_an_in() -> None:
+    assert AlertFilter(statuses=(AlertStatus.FIRING,)).to_query() == {"status": "firing"}
+    assert AlertFilter(statuses=(AlertStatus.FIRING, AlertStatus.RESOLVED)).to_query() == {
+        "status": {"$in": ["firing", "resolved"]}
+    }
