@@ -14,6 +14,7 @@ from domain.alert.explanation import CorrelationExplanation
 from domain.clock import as_utc
 from domain.errors import ValidationError
 from domain.noise.model import Suppression
+from domain.store.conditions import one_of
 from domain.store.database import Document
 from domain.store.timestamps import from_ms, optional_from_ms, optional_to_ms, to_ms
 from domain.validation import require_slug, require_text
@@ -286,10 +287,8 @@ class AlertFilter:
         query: Document = {}
         if self.service_ids:
             query["service_id"] = {"$in": list(self.service_ids)}
-        if len(self.statuses) == 1:
-            query["status"] = self.statuses[0].value  # an equality: indexed on the embedded store
-        elif self.statuses:
-            query["status"] = {"$in": [s.value for s in self.statuses]}
+        if self.statuses:
+            query["status"] = one_of([s.value for s in self.statuses])
         if self.suppressed is not None:
             query["suppression"] = {"$ne": None} if self.suppressed else None
         return query

@@ -10,6 +10,7 @@ from typing import Any
 from domain.alert.model import Severity
 from domain.errors import InvalidTransitionError
 from domain.response.model import IncidentResponse, Priority
+from domain.store.conditions import one_of
 from domain.store.database import Document
 from domain.store.timestamps import from_ms, optional_from_ms, optional_to_ms, to_ms
 from domain.validation import require_text
@@ -220,12 +221,8 @@ class IncidentFilter:
 
     def to_query(self) -> Document:
         query: Document = {}
-        if len(self.statuses) == 1:
-            # An equality, which the embedded store serves from the `status` index; it
-            # reads the whole collection for any `$in`.
-            query["status"] = self.statuses[0].value
-        elif self.statuses:
-            query["status"] = {"$in": [s.value for s in self.statuses]}
+        if self.statuses:
+            query["status"] = one_of([s.value for s in self.statuses])
         if self.service_ids:
             query["service_id"] = {"$in": list(self.service_ids)}
         if self.since is not None:
