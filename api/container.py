@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from api.request_scope import current_request_id
 from correlation import TimeWindowCorrelator
+from domain.alert.firing_keys import FiringKeys
 from domain.alert.repository import AlertRepository
 from domain.analytics.service import Analytics
 from domain.audit.repository import AuditRepository
@@ -123,7 +124,9 @@ def build_container(
         db, publisher=publisher, teams=teams, owners=owners, audit=audit, clock=clock
     )
     publisher = escalation.publisher
-    alerts = AlertRepository(db)
+    # One process alone writes alerts unless replicas share the store: it may keep the
+    # firing keys in memory (domain/alert/firing_keys.py).
+    alerts = AlertRepository(db, None if replicated else FiringKeys(db["alerts"]))
     incidents = IncidentRepository(db)
     # The rule until `CorrelationSwitch.start` puts in what the settings describe.
     window = correlation_defaults.window_seconds

@@ -73,8 +73,8 @@ async def start_runtime(
     stack.push_async_callback(client.close)
     db = client[settings.database]
     await ensure_indexes(db)
-    if adopted := await AlertRepository(db).migrate_open_keys():
-        log.warning("claimed the open keys of %d firing alerts stored before claims", adopted)
+    if await AlertRepository(db).drop_open_key_claims():
+        log.warning("dropped the open-key claims: a unique index on alerts guards the keys now")
 
     broadcast = open_broadcast(settings.broadcast_url)
     await broadcast.connect()

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 from pymongo import UpdateMany, UpdateOne
 
-from domain.alert.model import Alert, AlertFilter, AlertStatus, closed_key, open_key
-from domain.alert.open_keys import Claim, OpenKeys
+from domain.alert.firing_keys import FiringKeys
+from domain.alert.model import Alert, AlertFilter, closed_key, open_key
+from domain.store.conditions import one_of
 from domain.store.database import Database
 from domain.store.duplicates import insert_unless_taken
 from domain.store.multi_write import Write, update_many
@@ -23,83 +24,60 @@ from domain.store.timestamps import to_ms
 
 
 class AlertRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, firing_keys: FiringKeys | None = None) -> None:
+        """`firing_keys`: given only to the process that alone writes alerts (see
+        domain/alert/firing_keys.py); without it, open keys are looked up in the store."""
         self._alerts = db["alerts"]
-        self._open_keys = OpenKeys(db)
+        self._firing_keys = firing_keys
 
     async def insert_new(self, alerts: list[Alert]) -> set[str]:
         """Insert firing alerts, one per open key; return the open keys already taken by
-        another firing alert (those alerts are not stored).
+        another firing alert (those alerts are not stored)."""
+        if self._firing_keys is not None:
+            for alert in alerts:
+                await self._firing_keys.record(alert.open_key, alert.id)
+        duplicates = await insert_unless_taken(self._alerts, [a.to_document() for a in alerts])
+        taken = {alerts[index].open_key for index in duplicates}
+        if taken and self._firing_keys is not None:
+            # Another writer stored these keys' alerts (a process this one did not know of):
+            # learn which, so the lookup that follows finds them.
+            for index in duplicates:
+                self._firing_keys.forget(alerts[index].open_key, alerts[index].id)
+            for key, alert in (await self._firing_in_store(taken)).items():
+                await self._firing_keys.record(key, alert.id)
+        return taken
 
-        A key whose claim names an alert that is not stored (a sender killed between its
-        claim and its insert, then retried) is not taken: the alert is stored under the
-        id the claim names. The alert's primary key then decides between this insert and
-        the claimant's, should it still be alive, so exactly one is stored and the other
-        finds the key taken.
-        """
-        taken = await self._open_keys.claim(
-            [Claim(a.open_key, a.id, a.received_at) for a in alerts]
-        )
-        taken -= await self._adopt_unstored_claims([a for a in alerts if a.open_key in taken])
-        stored = [a for a in alerts if a.open_key not in taken]
-        duplicates = await insert_unless_taken(self._alerts, [a.to_document() for a in stored])
-        return taken | {stored[index].open_key for index in duplicates}
-
-    async def _adopt_unstored_claims(self, alerts: list[Alert]) -> set[str]:
-        """Give each alert whose key is claimed for an alert never stored the claimed id;
-        return their keys."""
-        if not alerts:
-            return set()
-        claims = {c.key: c for c in await self._open_keys.of_keys(a.open_key for a in alerts)}
-        stored = {
-            doc["_id"]
-            async for doc in self._alerts.find(
-                {"_id": {"$in": [c.alert_id for c in claims.values()]}}, {"_id": 1}
-            )
-        }
-        adopted: set[str] = set()
-        for alert in alerts:
-            claim = claims.get(alert.open_key)
-            if claim is not None and claim.alert_id not in stored:
-                alert.id = claim.alert_id
-                adopted.add(alert.open_key)
-        return adopted
-
-    async def firing_by_open_keys(self, keys: Iterable[str], now: datetime) -> dict[str, Alert]:
-        """The firing alert of each key that has one. Releases the claims a crash left
-        behind (their alert resolved, or never stored), so those keys open again."""
-        claims = await self._open_keys.of_keys(keys)
-        if not claims:
-            return {}
-        alerts = await self.by_ids(claim.alert_id for claim in claims)
+    async def firing_by_open_keys(self, keys: Iterable[str]) -> dict[str, Alert]:
+        """The firing alert of each key that has one."""
+        wanted = set(keys)
+        if self._firing_keys is None:
+            return await self._firing_in_store(wanted)
+        known = await self._firing_keys.ids_of(wanted)
+        stored = await self.by_ids(known.values()) if known else {}
         found: dict[str, Alert] = {}
-        dead: list[tuple[str, str]] = []
-        for claim in claims:
-            alert = alerts.get(claim.alert_id)
-            if alert is not None and alert.status is AlertStatus.FIRING:
-                found[claim.key] = alert
-            elif alert is not None or claim.is_orphaned(now):
-                dead.append((claim.key, claim.alert_id))
-        await self._open_keys.release(dead)
+        for key, alert_id in known.items():
+            alert = stored.get(alert_id)
+            if alert is not None and alert.open_key == key:
+                found[key] = alert
+            elif alert is not None:  # resolved by a writer that keeps no map
+                self._firing_keys.forget(key, alert_id)
         return found
 
-    async def migrate_open_keys(self) -> int:
-        """For a database written before claims existed: claim the keys of its firing
-        alerts and drop the unique index that guarded them. Returns the keys claimed."""
-        legacy = [
-            name
-            for name, info in (await self._alerts.index_information()).items()
-            if info.get("unique") and [field for field, _ in info["key"]] == ["open_key"]
-        ]
-        if not legacy:
-            return 0
-        cursor = self._alerts.find({"status": AlertStatus.FIRING.value})
-        firing = [Alert.from_document(doc) async for doc in cursor]
-        claims = [Claim(alert.open_key, alert.id, alert.received_at) for alert in firing]
-        taken = await self._open_keys.claim(claims)
-        for name in legacy:
-            await self._alerts.drop_index(name)
-        return len(claims) - len(taken)
+    async def _firing_in_store(self, keys: set[str]) -> dict[str, Alert]:
+        """Asked by `open_key`: only firing alerts carry one (resolved ones a closed key)."""
+        if not keys:
+            return {}
+        cursor = self._alerts.find({"open_key": one_of(sorted(keys))})
+        return {doc["open_key"]: Alert.from_document(doc) async for doc in cursor}
+
+    async def drop_open_key_claims(self) -> bool:
+        """For a database written while firing keys were claimed in `open_keys` (before the
+        unique index on `open_key`): drop those claims. Returns whether there were any."""
+        database = self._alerts.database
+        if "open_keys" not in await database.list_collection_names():
+            return False
+        await database.drop_collection("open_keys")
+        return True
 
     def repeat_writes(self, repeats: dict[str, int], seen_at: datetime) -> list[Write]:
         """Writes counting repeated sends: alert id -> times seen again in this batch."""
@@ -128,7 +106,7 @@ class AlertRepository:
             )
 
     async def resolve(self, alerts: list[Alert], at: datetime) -> None:
-        """Resolve firing alerts and release their open keys."""
+        """Resolve firing alerts, which frees their open keys."""
         if alerts:
             await self._alerts.bulk_write(
                 [
@@ -147,9 +125,9 @@ class AlertRepository:
                 ],
                 ordered=False,
             )
-            await self._open_keys.release(
-                (open_key(alert.service_id, alert.dedup_key), alert.id) for alert in alerts
-            )
+            if self._firing_keys is not None:
+                for alert in alerts:
+                    self._firing_keys.forget(open_key(alert.service_id, alert.dedup_key), alert.id)
 
     async def lift_suppression(self, alert_ids: list[str]) -> None:
         if alert_ids:

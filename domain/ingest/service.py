@@ -10,7 +10,7 @@ by :meth:`AlertIngestor.attach_unlinked` at start-up.
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -159,7 +159,7 @@ class AlertIngestor:
                 suggestion="Create the integration key with a serviceId.",
             )
         found = await self._alerts.firing_by_open_keys(
-            {open_key(principal.service_id, key) for key in dedup_keys}, self._clock.now()
+            {open_key(principal.service_id, key) for key in dedup_keys}
         )
         incident_ids = sorted({a.incident_id for a in found.values() if a.incident_id})
         incidents = await self._incidents.by_ids(incident_ids)
@@ -233,16 +233,22 @@ class AlertIngestor:
         outcome: list[Alert | None] = [None] * len(alerts)
         kinds = [IngestOutcomeKind.IGNORED] * len(alerts)
         first_of_key: dict[str, int] = {}
+        sent_times: Counter[str] = Counter()
         for index in firing:
             first_of_key.setdefault(alerts[index].open_key, index)
+            sent_times[alerts[index].open_key] += 1
+        # A key sent more than once in this batch: should its alert be new, it is stored
+        # with every send counted, rather than stored and then rewritten to count them.
+        for key, index in first_of_key.items():
+            alerts[index].count = sent_times[key]
         owned, borrowed = self._in_flight.claim(first_of_key)
         try:
-            existing = await self._alerts.firing_by_open_keys(owned, now)
+            existing = await self._alerts.firing_by_open_keys(owned)
             fresh = [alerts[first_of_key[key]] for key in owned if key not in existing]
             relink = await self._to_relink(existing, alerts, first_of_key, now)
             plan, taken = await self._attach(fresh, relink, actor, now)
             if taken:
-                existing.update(await self._alerts.firing_by_open_keys(taken, now))
+                existing.update(await self._alerts.firing_by_open_keys(taken))
             self._in_flight.announce(
                 {
                     key: existing.get(key) or alerts[first_of_key[key]]
@@ -257,16 +263,15 @@ class AlertIngestor:
         repeats: dict[str, int] = {}
         for index in firing:
             key = alerts[index].open_key
-            target = existing.get(key) or (
-                alerts[first_of_key[key]] if key in owned and key not in taken else None
-            )
+            stored_here = key in owned and key not in taken and key not in existing
+            target = existing.get(key) or (alerts[first_of_key[key]] if stored_here else None)
             if target is None:
                 # Taken at insert, resolved before we could read it: the next send opens it anew.
                 continue
             is_new = target is alerts[index]
             outcome[index] = target
             kinds[index] = IngestOutcomeKind.CREATED if is_new else IngestOutcomeKind.DEDUPLICATED
-            if not is_new:
+            if not stored_here:
                 target.count += 1
                 target.last_seen_at = now
                 repeats[target.id] = repeats.get(target.id, 0) + 1
@@ -288,7 +293,7 @@ class AlertIngestor:
                 found[key] = alert
         missing = set(borrowed) - set(found)
         if missing:  # the owner failed: whatever is stored now is the answer
-            found.update(await self._alerts.firing_by_open_keys(missing, now))
+            found.update(await self._alerts.firing_by_open_keys(missing))
         return found
 
     async def _to_relink(
@@ -446,7 +451,7 @@ class AlertIngestor:
         if not resolving:
             return set()
         found = await self._alerts.firing_by_open_keys(
-            {open_key(alerts[i].service_id, alerts[i].dedup_key) for i in resolving}, now
+            {open_key(alerts[i].service_id, alerts[i].dedup_key) for i in resolving}
         )
         resolved: dict[str, Alert] = {}
         for index in resolving:

@@ -22,6 +22,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("user_id", ASCENDING)]),
     ],
     "alerts": [
+        # One firing alert per open key, whoever stores it: resolved alerts carry a key of
+        # their own (`closed|<id>`), since the embedded store ignores partial filters.
+        IndexModel([("open_key", ASCENDING)], unique=True),
         IndexModel([("incident_id", ASCENDING)]),
         # The embedded store's path to the firing alerts (the alert-timeout sweep, a list
         # of firing alerts): it serves an equality on a single-field index, nothing else.

@@ -19,14 +19,13 @@ from pymongo.monitoring import CommandStartedEvent
 
 from domain.escalation import service_policies
 from domain.noise import controls
-from tests.api.queries import INGEST
+from tests.api.queries import INCIDENT, INGEST
 from tests.support import CommandCounter, GraphQLClient, LiveServer, live_server, unique
 
 # Commands of the ingest path. Auth, noise rules and teams are read through caches whose
 # refresh depends on the clock, so they are left out of the count.
 INGEST_COLLECTIONS = {
     "alerts",
-    "open_keys",
     "incidents",
     "timeline",
     "ingest_journal",
@@ -38,11 +37,12 @@ INGEST_COLLECTIONS = {
 
 
 class CollectionCounter(CommandCounter):
-    """Also remembers each counted command's collection."""
+    """Also remembers each counted command's collection, and what alerts were looked up by."""
 
     def __init__(self) -> None:
         super().__init__()
         self.by_collection: Counter[tuple[str, str]] = Counter()
+        self.alert_lookups: list[set[str]] = []
 
     def started(self, event: CommandStartedEvent) -> None:
         before = len(self.commands)
@@ -50,6 +50,8 @@ class CollectionCounter(CommandCounter):
         if len(self.commands) > before:
             name = event.command_name
             self.by_collection[(name, str(event.command.get(name)))] += 1
+            if name == "find" and event.command["find"] == "alerts":
+                self.alert_lookups.append(set(event.command.get("filter", {})))
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +68,7 @@ async def ingest_counted(
     assert isinstance(counter, CollectionCounter)
     counter.commands.clear()
     counter.by_collection.clear()
+    counter.alert_lookups.clear()
     counter.request_id = request_id = uuid.uuid4().hex
     try:
         data = await GraphQLClient(server).data(INGEST, {"alerts": alerts}, request_id=request_id)
@@ -107,16 +110,16 @@ async def test_a_batch_of_100_costs_nine_store_commands(
     assert results[0]["incident"]["alertCount"] == 75, "the outcome shows the incident as written"
     assert len({r["incident"]["id"] for r in results[75:]}) == 1
     assert commands == {
-        ("find", "open_keys"): 1,  # dedup: claims of the batch's keys
-        ("find", "alerts"): 1,  # dedup: the alerts holding them
+        ("find", "alerts"): 1,  # dedup: the alerts holding the batch's keys, by `_id`
         ("find", "incidents"): 2,  # open incidents to correlate against: one per open status
         ("insert", "ingest_journal"): 1,  # the note covering the incident writes
         ("update", "incidents"): 1,  # the new incident (an upsert) and the grown one
-        ("insert", "open_keys"): 1,
         ("insert", "alerts"): 1,
         ("insert", "timeline"): 1,
         ("update", "alerts"): 1,  # repeat counts
     }, commands
+    assert isinstance(counted.counter, CollectionCounter)
+    assert counted.counter.alert_lookups == [{"_id"}], "never by open key: a scan on the store"
 
 
 async def test_a_batch_of_repeats_only_reads_and_counts(
@@ -132,8 +135,35 @@ async def test_a_batch_of_repeats_only_reads_and_counts(
 
     assert {r["outcome"] for r in results} == {"DEDUPLICATED"}
     assert commands == {
-        ("find", "open_keys"): 1,
         ("find", "alerts"): 1,
         ("update", "alerts"): 1,  # repeat counts
         ("find", "incidents"): 1,  # the incident the results name
     }, commands
+
+
+async def test_keys_new_in_a_batch_are_stored_with_their_repeats_counted(
+    counted: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service_policies, "REFRESH_SECONDS", 3600.0)
+    monkeypatch.setattr(controls, "REFRESH_SECONDS", 3600.0)
+    service = unique("in-batch")
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=20)
+    # 20 new keys: the first 10 sent three times, the others once.
+    once = [alert(service, f"disk {n}", at + timedelta(seconds=n)) for n in range(20)]
+    batch = once + once[:10] + once[:10]
+
+    commands, results = await ingest_counted(counted, batch)
+
+    assert Counter(r["outcome"] for r in results) == {"CREATED": 20, "DEDUPLICATED": 20}
+    assert ("update", "alerts") not in commands, "the insert carries the counts"
+    assert [r["alert"]["count"] for r in results[:20]] == [3] * 10 + [1] * 10
+    stored = await GraphQLClient(counted).data(INCIDENT, {"id": results[0]["incident"]["id"]})
+    counts = {
+        edge["node"]["summary"]: edge["node"]["count"]
+        for edge in stored["incident"]["alerts"]["edges"]
+    }
+    assert counts == {f"disk {n}": 3 if n < 10 else 1 for n in range(20)}
+
+    # Sent again, each key is a repeat of the stored alert and counted on it.
+    _, again = await ingest_counted(counted, once[:1] + once[:1])
+    assert [r["alert"]["count"] for r in again] == [5, 5]
