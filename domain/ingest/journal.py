@@ -5,6 +5,9 @@ written. A note written before and deleted after tells a later start-up which
 incidents a crash may have left unwritten or miscounted, so they can be
 recounted from their alerts (`AlertIngestor.recover_interrupted`).
 
+A note names the incidents its batch opens by id and number only: should one never be
+written, recovery opens it anew from the alerts that name it, as the batch would have.
+
 Finished notes are deleted in groups (every `END_GROUP` batches, and before each
 recovery pass), not one delete per batch: a note whose batch finished but which a
 crash kept from being deleted only makes recovery recount correct incidents.
@@ -25,7 +28,8 @@ from domain.store.multi_write import Write, insert
 class JournalEntry:
     id: str
     at: datetime
-    opened: list[Incident]
+    opened: dict[str, int]
+    """Incidents the batch opened: id -> number."""
     touched: list[str]
 
 
@@ -66,7 +70,8 @@ class IngestJournal:
             JournalEntry(
                 id=doc["_id"],
                 at=doc["at"],
-                opened=[Incident.from_document(d) for d in doc["opened"]],
+                # Notes written before 2026-11-27 hold whole incidents: these two fields too.
+                opened={d["_id"]: int(d["number"]) for d in doc["opened"]},
                 touched=list(doc["touched"]),
             )
             async for doc in cursor
@@ -77,6 +82,6 @@ def _entry(opened: list[Incident], touched: set[str], at: datetime) -> Document:
     return {
         "_id": new_id(),
         "at": at,
-        "opened": [incident.to_document() for incident in opened],
+        "opened": [{"_id": incident.id, "number": incident.number} for incident in opened],
         "touched": sorted(touched),
     }

@@ -104,20 +104,27 @@ class AttachmentPlan:
         return entries
 
     def _opened(self, incident_id: str) -> Incident:
-        group = sorted(self.members[incident_id], key=lambda a: a.occurred_at)
-        return Incident(
-            id=incident_id,
-            number=self.opened[incident_id],
-            title=group[0].summary,
-            status=IncidentStatus.TRIGGERED,
-            severity=worst([a.severity for a in group]),
-            service_id=group[0].service_id,
-            created_at=self.now,
-            first_event_at=group[0].occurred_at,
-            last_event_at=group[-1].occurred_at,
-            alert_count=len(group),
-            open_alert_count=len(group),
+        return opened_incident(
+            incident_id, self.opened[incident_id], self.members[incident_id], self.now
         )
+
+
+def opened_incident(incident_id: str, number: int, alerts: list[Alert], at: datetime) -> Incident:
+    """The incident these alerts open: titled after the earliest by event time."""
+    group = sorted(alerts, key=lambda a: a.occurred_at)
+    return Incident(
+        id=incident_id,
+        number=number,
+        title=group[0].summary,
+        status=IncidentStatus.TRIGGERED,
+        severity=worst([a.severity for a in group]),
+        service_id=group[0].service_id,
+        created_at=at,
+        first_event_at=group[0].occurred_at,
+        last_event_at=group[-1].occurred_at,
+        alert_count=len(group),
+        open_alert_count=len(group),
+    )
 
 
 def plan_attachment(

@@ -42,7 +42,12 @@ from domain.ingest.in_flight import InFlightKeys
 from domain.ingest.journal import IngestJournal
 from domain.ingest.model import MAX_BATCH, IngestOutcome, IngestOutcomeKind
 from domain.ingest.pending import PendingIncidents
-from domain.ingest.plan import AttachmentPlan, count_new_incidents, plan_attachment
+from domain.ingest.plan import (
+    AttachmentPlan,
+    count_new_incidents,
+    opened_incident,
+    plan_attachment,
+)
 from domain.noise.controls import NoiseControls, reshape
 from domain.service.model import Service
 from domain.service.service import ServiceCatalog
@@ -188,18 +193,20 @@ class AlertIngestor:
         their alerts name and recount each from its alerts. Returns the batches mended."""
         entries = await self._journal.older_than(self._clock.now() - UNLINKED_GRACE)
         for entry in entries:
-            opened = {incident.id: incident for incident in entry.opened}
             for incident_id in entry.touched:
                 members = await self._alerts.of_incident(incident_id)
                 if not members:
-                    if incident_id in opened:
+                    if incident_id in entry.opened:
                         await self._incidents.delete(incident_id)
                     continue
-                if incident_id in opened:
-                    await self._incidents.insert_missing(opened[incident_id])
-                base = opened.get(incident_id) or (await self._incidents.by_ids([incident_id])).get(
-                    incident_id
-                )
+                base: Incident | None
+                if incident_id in entry.opened:
+                    base = opened_incident(
+                        incident_id, entry.opened[incident_id], members, entry.at
+                    )
+                    await self._incidents.insert_missing(base)
+                else:
+                    base = (await self._incidents.by_ids([incident_id])).get(incident_id)
                 if base is not None:
                     await self._incidents.recount(recounted(base, members))
             await self._journal.end(entry.id)

@@ -110,5 +110,6 @@ async def test_batch_interrupted_before_its_incidents_were_written_is_mended(
         incident = (await GraphQLClient(second).data(INCIDENT, {"id": planned.id}))["incident"]
         assert incident["alertCount"] == 2, "counted from the alerts actually stored"
         assert incident["openAlertCount"] == 2
+        assert (incident["number"], incident["title"]) == (9001, "half-written")
         assert incident["severity"] == "CRITICAL"
         assert await second.stored("ingest_journal", {}) == []

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from domain.alert.model import Severity
+from domain.ids import new_id
+from domain.incident.model import Incident, IncidentStatus
 from domain.ingest.journal import END_GROUP, IngestJournal
 from tests.support import LiveServer, unique
 
@@ -32,3 +35,34 @@ async def test_finished_notes_are_deleted_in_groups_and_before_recovery(
     due = await journal.older_than(at + timedelta(seconds=1))
     assert [e.id for e in due if touched in e.touched] == [unfinished]
     assert await stored() == 1
+
+
+async def test_a_note_names_opened_incidents_by_id_and_number_and_reads_older_notes(
+    server: LiveServer,
+) -> None:
+    db = server.app.state.runtime.db
+    journal = IngestJournal(db)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    opened = Incident(
+        id=new_id(),
+        number=41,
+        title="disk full",
+        status=IncidentStatus.TRIGGERED,
+        severity=Severity.ERROR,
+        service_id=unique("svc"),
+        created_at=at,
+        first_event_at=at,
+        last_event_at=at,
+        alert_count=3,
+        open_alert_count=3,
+    )
+    entry_id = await journal.begin([opened], {opened.id}, at)
+    # A note written before notes were slimmed holds the whole incident.
+    older = {"_id": new_id(), "at": at, "opened": [opened.to_document()], "touched": [opened.id]}
+    await db["ingest_journal"].insert_one(older)
+
+    stored = await db["ingest_journal"].find_one({"_id": entry_id})
+    assert stored is not None
+    assert stored["opened"] == [{"_id": opened.id, "number": 41}]
+    due = {e.id: e for e in await journal.older_than(at + timedelta(seconds=1))}
+    assert due[entry_id].opened == due[older["_id"]].opened == {opened.id: 41}
