@@ -58,11 +58,13 @@ async def test_a_note_names_opened_incidents_by_id_and_number_and_reads_older_no
     )
     entry_id = await journal.begin([opened], {opened.id}, at)
     # A note written before notes were slimmed holds the whole incident.
-    older = {"_id": new_id(), "at": at, "opened": [opened.to_document()], "touched": [opened.id]}
-    await db["ingest_journal"].insert_one(older)
+    older_id = new_id()
+    await db["ingest_journal"].insert_one(
+        {"_id": older_id, "at": at, "opened": [opened.to_document()], "touched": [opened.id]}
+    )
 
     stored = await db["ingest_journal"].find_one({"_id": entry_id})
     assert stored is not None
     assert stored["opened"] == [{"_id": opened.id, "number": 41}]
     due = {e.id: e for e in await journal.older_than(at + timedelta(seconds=1))}
-    assert due[entry_id].opened == due[older["_id"]].opened == {opened.id: 41}
+    assert due[entry_id].opened == due[older_id].opened == {opened.id: 41}
