@@ -72,7 +72,7 @@ async def start_runtime(
     )
     stack.push_async_callback(client.close)
     db = client[settings.database]
-    await ensure_indexes(db)
+    await ensure_indexes(db, embedded=settings.mongodb_uri is None)
     if await AlertRepository(db).drop_open_key_claims():
         log.warning("dropped the open-key claims: a unique index on alerts guards the keys now")
 

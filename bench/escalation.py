@@ -109,7 +109,7 @@ async def run(
         cluster(tmp, "vigil_escalation_bench", "vgl_bench_" + secrets.token_urlsafe(24)) as running,
         store_of(running) as db,
     ):
-        await ensure_indexes(db)
+        await ensure_indexes(db, embedded=True)
         boot = time.monotonic()
         await running.workers(workers)
         started = time.monotonic()

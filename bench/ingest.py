@@ -46,7 +46,7 @@ from pymongo import AsyncMongoClient
 
 from domain.alert.model import Alert, AlertStatus, Severity, fingerprint
 from domain.ids import new_id
-from domain.store.indexes import INDEXES
+from domain.store.indexes import indexes_of
 
 DEFAULT_STREAM = "sim-boutique"
 DEFAULT_LIMIT = 10_000
@@ -291,7 +291,7 @@ async def insert_raw(
     try:
         collection = client[scratch]["alerts"]
         if indexes:
-            await collection.create_indexes(INDEXES["alerts"])
+            await collection.create_indexes(indexes_of("alerts", embedded=True))
         await client[scratch].command("ping")  # connection made before timing
 
         async def send(batch: list[dict[str, Any]]) -> int:

@@ -1,5 +1,10 @@
 """Every index Vigil needs, created idempotently at start-up.
 
+The embedded store reads an index only for an equality on a single field (see the
+README's section on it), so it gets only those and the unique ones (which it enforces,
+compound or not): maintaining the others would slow every write for nothing. They are
+created on MongoDB, which uses them.
+
 Index names are left to the server: the embedded store reports them
 differently from MongoDB, so nothing may depend on them. No compound index
 names ``_id``: the embedded store then rejects every insert ("JSON path error
@@ -8,9 +13,17 @@ near '_id'"); ``_id`` has its own index anyway.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from domain.store.database import Database
+from domain.store.database import Collection, Database
+
+
+class RangeIndex(IndexModel):
+    """An index serving only ranges and sorts, which the embedded store never reads from an
+    index: created on MongoDB only."""
 
 INDEXES: dict[str, list[IndexModel]] = {
     "services": [IndexModel([("name", ASCENDING)], unique=True)],
@@ -30,13 +43,13 @@ INDEXES: dict[str, list[IndexModel]] = {
         # of firing alerts): it serves an equality on a single-field index, nothing else.
         IndexModel([("status", ASCENDING)]),
         IndexModel([("service_id", ASCENDING), ("status", ASCENDING), ("last_seen_ms", ASCENDING)]),
-        IndexModel([("received_at", ASCENDING)]),  # analytics periods
+        RangeIndex([("received_at", ASCENDING)]),  # analytics periods
     ],
     "incidents": [
         # The embedded store uses only single-field indexes, and only for an equality:
         # this one serves ingest's read of the open incidents (`open_since`).
         IndexModel([("status", ASCENDING)]),
-        IndexModel([("created_at", DESCENDING)]),
+        RangeIndex([("created_at", DESCENDING)]),
         IndexModel(
             [("service_id", ASCENDING), ("status", ASCENDING), ("last_event_ms", ASCENDING)]
         ),
@@ -47,10 +60,10 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("secret_hash", ASCENDING)], unique=True),
         IndexModel([("status", ASCENDING), ("due_ms", ASCENDING)]),
     ],
-    "silences": [IndexModel([("ends_at", ASCENDING)])],
+    "silences": [RangeIndex([("ends_at", ASCENDING)])],
     "timeline": [IndexModel([("incident_id", ASCENDING)])],
     # Each process reads the merges and splits made since it last looked.
-    "correlation_feedback": [IndexModel([("at_ms", ASCENDING)])],
+    "correlation_feedback": [RangeIndex([("at_ms", ASCENDING)])],
     # Names are unique whatever their case ("name_key" is the folded name).
     "incident_roles": [IndexModel([("name_key", ASCENDING)], unique=True)],
     "incident_types": [IndexModel([("name_key", ASCENDING)], unique=True)],
@@ -79,7 +92,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "escalation_fired_steps": [IndexModel([("run_id", ASCENDING)])],
     "change_events": [IndexModel([("service_id", ASCENDING), ("occurred_ms", ASCENDING)])],
-    "escalation_pages": [IndexModel([("requested_ms", ASCENDING)])],  # analytics periods
+    "escalation_pages": [RangeIndex([("requested_ms", ASCENDING)])],  # analytics periods
     # One postmortem per incident.
     "postmortems": [IndexModel([("incident_id", ASCENDING)], unique=True)],
     "action_items": [
@@ -116,11 +129,41 @@ INDEXES: dict[str, list[IndexModel]] = {
     "audit_log": [
         IndexModel([("resource_type", ASCENDING), ("resource_id", ASCENDING)]),
         IndexModel([("actor_id", ASCENDING)]),
-        IndexModel([("at_ms", ASCENDING)]),
+        RangeIndex([("at_ms", ASCENDING)]),
     ],
 }
 
 
-async def ensure_indexes(db: Database) -> None:
-    for collection, models in INDEXES.items():
-        await db[collection].create_indexes(models)
+def read_by_embedded(model: IndexModel) -> bool:
+    """Whether the embedded store reads or enforces this index."""
+    if model.document.get("unique"):
+        return True
+    return len(model.document["key"]) == 1 and not isinstance(model, RangeIndex)
+
+
+def indexes_of(collection: str, *, embedded: bool) -> list[IndexModel]:
+    """The indexes a collection gets on the embedded store or on MongoDB."""
+    return [m for m in INDEXES.get(collection, []) if not embedded or read_by_embedded(m)]
+
+
+async def ensure_indexes(db: Database, *, embedded: bool) -> None:
+    """Create the indexes; on the embedded store, also drop those it does not read, left by
+    a version that created every index everywhere."""
+    for collection in INDEXES:
+        kept = indexes_of(collection, embedded=embedded)
+        await db[collection].create_indexes(kept)
+        if embedded:
+            await _drop_unread(db[collection], [m for m in INDEXES[collection] if m not in kept])
+
+
+async def _drop_unread(collection: Collection, unread: list[IndexModel]) -> None:
+    if not unread:
+        return
+    unread_keys = [_key(model.document["key"].items()) for model in unread]
+    for name, spec in (await collection.index_information()).items():
+        if _key(spec["key"]) in unread_keys:
+            await collection.drop_index(name)
+
+
+def _key(parts: Iterable[tuple[str, Any]]) -> list[tuple[str, int]]:
+    return [(str(field), int(direction)) for field, direction in parts]

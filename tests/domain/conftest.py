@@ -15,6 +15,6 @@ async def db(server: LiveServer) -> AsyncIterator[Database]:
     """An indexed database of its own on the session's store, for tests that write the store
     directly and must see no other test's data; dropped afterwards."""
     database: Database = server.app.state.runtime.db.client[f"scratch_{new_id()}"]
-    await ensure_indexes(database)
+    await ensure_indexes(database, embedded=True)
     yield database
     await database.client.drop_database(database.name)

@@ -34,7 +34,7 @@ PAGE = StatusPage("p1", "acme", "Acme", "", NOW)
 @pytest.fixture
 async def repository(tmp_path: Path) -> AsyncIterator[StatusPageRepository]:
     async with own_store(tmp_path) as db:
-        await ensure_indexes(db)
+        await ensure_indexes(db, embedded=True)
         yield StatusPageRepository(db)
 
 
