@@ -243,7 +243,7 @@ class Alert:
             # A string: monitors' keys may hold "$" or "." that MongoDB refuses as field names.
             "details_json": json.dumps(self.details, separators=(",", ":")),
             "suppression": self.suppression.to_document() if self.suppression else None,
-            "correlation": self.correlation.to_document() if self.correlation else None,
+            "correlation": self.correlation.to_json() if self.correlation else None,
         }
 
     @classmethod
@@ -269,7 +269,7 @@ class Alert:
             links=[AlertLink(link["href"], link.get("text", "")) for link in doc.get("links", [])],
             details=json.loads(doc.get("details_json") or "{}"),
             suppression=Suppression.from_document(doc.get("suppression")),
-            correlation=CorrelationExplanation.from_document(doc.get("correlation")),
+            correlation=CorrelationExplanation.from_stored(doc.get("correlation")),
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -79,8 +80,9 @@ async def test_each_alert_says_why_it_joined(client: GraphQLClient) -> None:
     assert {s["name"] for s in second["signals"]} & {"same_service", "gap_30s", "same_kind_5m"}
     assert all(s["value"] > 0 for s in second["signals"])
     stored = await client.server.stored("alerts", {"_id": sent[1][0]})
-    assert stored[0]["correlation"]["linkedAlertId"] == sent[0][0]
-    assert stored[0]["correlation"]["engine"] == "learned"
+    explanation = json.loads(stored[0]["correlation"])  # a string: see explanation.py
+    assert explanation["linkedAlertId"] == sent[0][0]
+    assert explanation["engine"] == "learned"
 
 
 async def test_merge_moves_alerts_counts_and_timelines(client: GraphQLClient) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
+from domain.alert.explanation import CorrelationExplanation
 from domain.alert.model import (
     MAX_LABEL_KEY,
     MAX_LABEL_VALUE,
@@ -264,6 +266,28 @@ def test_from_document_fills_optional_fields() -> None:
     for key in [key for key, value in doc.items() if value is None]:
         del doc[key]  # e.g. a resolution time or incident never set
     assert Alert.from_document(doc) == replace(alert, description="", labels={})
+
+
+def test_a_correlation_explanation_is_stored_as_a_string_and_read_in_either_form() -> None:
+    explanation = CorrelationExplanation(
+        score=0.8125,
+        reason="same service, 30 s apart",
+        engine="learned",
+        linked_alert_id="665f1c2e9b1e8a0001a1b2c4",
+        signals={"same_service": 1.25, "gap_30s": 0.5},
+        model_version=7,
+    )
+    alert = make_alert(correlation=explanation)
+
+    doc = alert.to_document()
+
+    assert isinstance(doc["correlation"], str)
+    restored = Alert.from_document(doc).correlation
+    assert restored == explanation
+    assert list(restored.signals) == ["same_service", "gap_30s"], "strongest first, as given"
+    # Alerts stored before the string held the explanation as a sub-document.
+    older = {**doc, "correlation": json.loads(doc["correlation"])}
+    assert Alert.from_document(older) == alert
 
 
 def test_severity_rank_orders_severities() -> None:
