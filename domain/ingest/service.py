@@ -369,11 +369,12 @@ class AlertIngestor:
                     plan = await self._plan(attachable, candidates, now)
                     hold = self._pending.hold(plan)
             with self._pending.writing(hold):
-                # Incidents other batches opened are inserted before this batch grows
-                # them; its own inserts wait for that too, to share one round trip.
-                for inserted in hold.depends_on.values():
-                    await inserted
-                writes = self._incidents.writes(hold.opened, plan.growth())
+                growth = plan.growth()
+                # Incidents other batches opened are grown once their inserts are done (an
+                # update before would match nothing); the rest is written at once, so a batch
+                # growing this one's new incidents never waits for the batches before it.
+                awaiting = {i: growth.pop(i) for i in hold.depends_on if i in growth}
+                writes = self._incidents.writes(hold.opened, growth)
                 entry = None
                 if not plan.empty:
                     # The journal's note goes first: it covers the incident writes after it.
@@ -386,6 +387,10 @@ class AlertIngestor:
                         writes += self._decisions.record(claim.recorded, plan.members)
                 await send(writes)
                 self._pending.inserted(hold)
+                if awaiting:
+                    for incident_id in awaiting:
+                        await hold.depends_on[incident_id]
+                    await send(self._incidents.writes([], awaiting))
         taken = await self._alerts.insert_new(fresh)
         if taken:
             await self._withdraw(plan, {a.id for a in fresh if a.open_key in taken})

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from tests.api.queries import CREATE_KEY, CREATE_SERVICE, INCIDENT, INGEST
 from tests.support import GraphQLClient, unique
 
@@ -243,3 +245,61 @@ async def test_concurrent_batches_of_one_service_grow_one_incident(client: Graph
     incident = (await client.data(INCIDENT, {"id": incident_ids.pop()}))["incident"]
     assert incident["alertCount"] == 160
     assert incident["openAlertCount"] == 160
+
+
+class GatedWrites:
+    """The incidents collection, with the first incident write held at a gate: a batch whose
+    incident insert is slow to land."""
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+        self.gate = asyncio.Event()
+        self.held = asyncio.Event()
+        self.one_written = asyncio.Event()
+        """Set when a write other than the held one has landed."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._collection, name)
+
+    async def bulk_write(self, *args: Any, **kwargs: Any) -> Any:
+        if not self.held.is_set():
+            self.held.set()
+            await self.gate.wait()
+            return await self._collection.bulk_write(*args, **kwargs)
+        result = await self._collection.bulk_write(*args, **kwargs)
+        self.one_written.set()
+        return result
+
+
+async def test_a_batch_waiting_to_grow_another_batchs_incident_writes_its_own_at_once(
+    client: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batch A opens incident X and its write is slow; B joins X and opens Y; C joins Y.
+    B's growth of X waits for A, but B's insert of Y does not, so C finishes before A."""
+    repository = client.server.app.state.runtime.container.ingest._incidents
+    gated = GatedWrites(repository._incidents)
+    monkeypatch.setattr(repository, "_incidents", gated)
+    first, second = unique("gated-x"), unique("gated-y")
+
+    batch_a = asyncio.create_task(ingest(client, [alert(first, "disk a")]))
+    batch_b: asyncio.Task[list[Any]] | None = None
+    try:
+        async with asyncio.timeout(10):
+            await gated.held.wait()
+        batch_b = asyncio.create_task(
+            ingest(client, [alert(first, "disk b"), alert(second, "cpu b")])
+        )
+        async with asyncio.timeout(10):
+            await gated.one_written.wait()  # B's own incident, Y, is stored
+            [joined_y] = await ingest(client, [alert(second, "cpu c")])
+        assert not batch_a.done() and not batch_b.done(), "C did not wait for A"
+    finally:
+        gated.gate.set()  # whatever happened, A and B finish
+        [opened_x] = await batch_a
+        joined_x, opened_y = await batch_b if batch_b else (None, None)
+    assert joined_x is not None and opened_y is not None
+    assert joined_x["incident"]["id"] == opened_x["incident"]["id"]
+    assert joined_y["incident"]["id"] == opened_y["incident"]["id"]
+    for incident_id in (opened_x["incident"]["id"], opened_y["incident"]["id"]):
+        incident = (await client.data(INCIDENT, {"id": incident_id}))["incident"]
+        assert incident["alertCount"] == 2
