@@ -8,7 +8,8 @@ other batches decided: those still being written (pending) and those written sin
 the read began (settled, kept until no batch that read before them is left), so it
 correlates against the store's view merged with both. A batch that grows an
 incident another batch has opened but not yet inserted waits for that insert before
-its own update, or the update would match nothing.
+that update, or the update would match nothing; it writes its own new incidents
+without waiting, so no batch waits on a chain of batches before it.
 """
 
 from __future__ import annotations
