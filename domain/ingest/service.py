@@ -266,7 +266,7 @@ class AlertIngestor:
         finally:
             self._in_flight.release(owned)
         if borrowed:
-            existing.update(await self._borrow(borrowed, now))
+            existing.update(await self._borrow(borrowed))
         repeats: dict[str, int] = {}
         for index in firing:
             key = alerts[index].open_key
@@ -289,9 +289,7 @@ class AlertIngestor:
         )
         return outcome, kinds, plan
 
-    async def _borrow(
-        self, borrowed: dict[str, asyncio.Future[Alert | None]], now: datetime
-    ) -> dict[str, Alert]:
+    async def _borrow(self, borrowed: dict[str, asyncio.Future[Alert | None]]) -> dict[str, Alert]:
         """The alerts other batches of this process stored for keys this batch also sent."""
         found: dict[str, Alert] = {}
         for key, future in borrowed.items():

@@ -149,11 +149,10 @@ def indexes_of(collection: str, *, embedded: bool) -> list[IndexModel]:
 async def ensure_indexes(db: Database, *, embedded: bool) -> None:
     """Create the indexes; on the embedded store, also drop those it does not read, left by
     a version that created every index everywhere."""
-    for collection in INDEXES:
-        kept = indexes_of(collection, embedded=embedded)
-        await db[collection].create_indexes(kept)
+    for collection, models in INDEXES.items():
+        await db[collection].create_indexes(indexes_of(collection, embedded=embedded))
         if embedded:
-            await _drop_unread(db[collection], [m for m in INDEXES[collection] if m not in kept])
+            await _drop_unread(db[collection], [m for m in models if not read_by_embedded(m)])
 
 
 async def _drop_unread(collection: Collection, unread: list[IndexModel]) -> None:

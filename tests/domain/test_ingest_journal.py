@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain.alert.model import Severity
 from domain.ids import new_id
-from domain.incident.model import Incident, IncidentStatus
 from domain.ingest.journal import END_GROUP, IngestJournal
+from domain.ingest.plan import opened_incident
+from tests.domain.test_alert_model import make_alert
 from tests.support import LiveServer, unique
 
 
@@ -43,19 +43,7 @@ async def test_a_note_names_opened_incidents_by_id_and_number_and_reads_older_no
     db = server.app.state.runtime.db
     journal = IngestJournal(db)
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    opened = Incident(
-        id=new_id(),
-        number=41,
-        title="disk full",
-        status=IncidentStatus.TRIGGERED,
-        severity=Severity.ERROR,
-        service_id=unique("svc"),
-        created_at=at,
-        first_event_at=at,
-        last_event_at=at,
-        alert_count=3,
-        open_alert_count=3,
-    )
+    opened = opened_incident(new_id(), 41, [make_alert(occurred_at=at)], at)
     entry_id = await journal.begin([opened], {opened.id}, at)
     # A note written before notes were slimmed holds the whole incident.
     older_id = new_id()
