@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any, NewType
 
 import strawberry
 from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
 Labels = NewType("Labels", dict[str, str])
@@ -22,7 +24,32 @@ def _object(value: Any) -> dict[str, Any]:
     return value
 
 
+def _datetime(value: object) -> object:
+    """Strawberry's DateTime parsing, with the common form first: dateutil's `isoparse` takes
+    about 7 µs a value (0.7 ms of the server's ~20 ms of CPU for a batch of 100 alerts), and
+    `datetime.fromisoformat` a tenth of a µs. Only strings with the standard "T" between date
+    and time take that path (fromisoformat accepts any separator there); the rest, and
+    whatever it refuses, go to Strawberry's parser, which decides and words the error."""
+    if isinstance(value, str) and len(value) > 10 and value[10] == "T":
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    strawberry_parse = DateTimeDefinition.parse_value
+    assert strawberry_parse is not None  # Strawberry's DateTime always has one
+    return strawberry_parse(value)
+
+
 SCALARS: dict[object, ScalarDefinition] = {
+    datetime: ScalarDefinition(
+        name=DateTimeDefinition.name,
+        description=DateTimeDefinition.description,
+        specified_by_url=DateTimeDefinition.specified_by_url,
+        serialize=DateTimeDefinition.serialize,
+        parse_value=_datetime,
+        parse_literal=None,
+        origin=datetime,
+    ),
     Labels: strawberry.scalar(
         name="Labels",
         description='A JSON object of string keys to string values, e.g. {"pod": "cart-1"}.',

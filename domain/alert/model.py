@@ -158,6 +158,8 @@ def _check_labels(labels: Mapping[str, str]) -> None:
 def check_details(details: Mapping[str, Any]) -> None:
     if not isinstance(details, Mapping):
         raise ValidationError("'details' must be a JSON object.", field="details")
+    if not details:  # most alerts bring none: nothing to measure
+        return
     try:
         size = len(json.dumps(details, separators=(",", ":")).encode())
     except (TypeError, ValueError):
