@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, NewType
 
@@ -41,15 +42,9 @@ def _datetime(value: object) -> object:
 
 
 SCALARS: dict[object, ScalarDefinition] = {
-    datetime: ScalarDefinition(
-        name=DateTimeDefinition.name,
-        description=DateTimeDefinition.description,
-        specified_by_url=DateTimeDefinition.specified_by_url,
-        serialize=DateTimeDefinition.serialize,
-        parse_value=_datetime,
-        parse_literal=None,
-        origin=datetime,
-    ),
+    # Strawberry's own DateTime but for the parser; `implementation` cleared so that no
+    # GraphQL type built from the original (with its parser) is reused.
+    datetime: replace(DateTimeDefinition, parse_value=_datetime, implementation=None),
     Labels: strawberry.scalar(
         name="Labels",
         description='A JSON object of string keys to string values, e.g. {"pod": "cart-1"}.',

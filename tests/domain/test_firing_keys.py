@@ -27,6 +27,13 @@ def _repository(db: Database, *, keeps_map: bool) -> AlertRepository:
     return AlertRepository(db, FiringKeys(db["alerts"]) if keeps_map else None)
 
 
+async def _assert_the_key_opens_again(alerts: AlertRepository, before: Alert) -> None:
+    """A new alert under `before`'s key is stored, and the lookup finds it."""
+    again = _firing(before.service_id, "disk")
+    assert await alerts.insert_new([again]) == set()
+    assert (await alerts.firing_by_open_keys([before.open_key]))[before.open_key].id == again.id
+
+
 @pytest.mark.parametrize("keeps_map", [True, False], ids=["lone-writer", "replicas"])
 async def test_a_second_alert_under_a_firing_key_is_refused_and_not_stored(
     server: LiveServer, keeps_map: bool
@@ -51,9 +58,7 @@ async def test_resolving_frees_the_key_for_a_new_alert(server: LiveServer, keeps
     await alerts.resolve([first], NOW)
 
     assert await alerts.firing_by_open_keys([first.open_key]) == {}
-    again = _firing(first.service_id, "disk")
-    assert await alerts.insert_new([again]) == set()
-    assert (await alerts.firing_by_open_keys([first.open_key]))[first.open_key].id == again.id
+    await _assert_the_key_opens_again(alerts, first)
 
 
 async def test_the_map_starts_from_the_alerts_already_firing(server: LiveServer) -> None:
@@ -95,9 +100,7 @@ async def test_an_alert_another_writer_resolved_no_longer_holds_its_key(
     await _repository(db, keeps_map=False).resolve([stored], NOW)
 
     assert await lone.firing_by_open_keys([stored.open_key]) == {}
-    again = _firing(stored.service_id, "disk")
-    assert await lone.insert_new([again]) == set()
-    assert (await lone.firing_by_open_keys([stored.open_key]))[stored.open_key].id == again.id
+    await _assert_the_key_opens_again(lone, stored)
 
 
 async def test_an_alert_whose_insert_never_landed_holds_no_key(server: LiveServer) -> None:
@@ -109,9 +112,7 @@ async def test_an_alert_whose_insert_never_landed_holds_no_key(server: LiveServe
     await keys.record(lost.open_key, lost.id)
 
     assert await lone.firing_by_open_keys([lost.open_key]) == {}
-    retry = _firing(lost.service_id, "disk")
-    assert await lone.insert_new([retry]) == set()
-    assert (await lone.firing_by_open_keys([lost.open_key]))[lost.open_key].id == retry.id
+    await _assert_the_key_opens_again(lone, lost)
 
 
 async def test_claims_of_a_database_from_before_the_unique_index_are_dropped_once(
