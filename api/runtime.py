@@ -18,6 +18,7 @@ from api.jobs import background_jobs, delivery_jobs, escalation_jobs
 from domain.alert.repository import AlertRepository
 from domain.clock import SystemClock
 from domain.correlation.settings import CorrelationSettings, EngineKind
+from domain.incident.repository import IncidentRepository
 from domain.store.database import Database, connect
 from domain.store.embedded import EmbeddedStore
 from domain.store.indexes import ensure_indexes
@@ -73,6 +74,8 @@ async def start_runtime(
     stack.push_async_callback(client.close)
     db = client[settings.database]
     await ensure_indexes(db, embedded=settings.mongodb_uri is None)
+    if flagged := await IncidentRepository(db).flag_open():
+        log.warning("flagged %d open incidents stored by an older version as open", flagged)
     if await AlertRepository(db).drop_open_key_claims():
         log.warning("dropped the open-key claims: a unique index on alerts guards the keys now")
 

@@ -3,8 +3,9 @@
 Made here rather than with ``str(bson.ObjectId())``: bson asks the kernel for the
 process id on every id, to notice a fork; in a py-spy profile of the ingest benchmark
 that system call was 2% of the server's samples (a batch of 100 alerts makes about 120
-ids). Here a fork hook notices it instead: 0.46 µs an id against 1.55 µs. The layout is ObjectId's: 4 bytes of seconds since the epoch, 5
-random bytes per process, a 3-byte counter starting at a random value.
+ids). Here a fork hook notices it instead: 0.46 µs an id against 1.55 µs. The layout is
+ObjectId's: 4 bytes of seconds since the epoch, 5 random bytes per process, a 3-byte
+counter starting at a random value.
 """
 
 from __future__ import annotations

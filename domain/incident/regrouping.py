@@ -25,7 +25,13 @@ from domain.events import EventPublisher, IncidentEvent, IncidentEventKind
 from domain.feedback.model import AlertMove, Feedback, FeedbackKind
 from domain.feedback.repository import FeedbackRepository
 from domain.ids import new_id
-from domain.incident.model import Incident, IncidentStatus, TimelineEntry, TimelineKind
+from domain.incident.model import (
+    Incident,
+    IncidentStatus,
+    TimelineEntry,
+    TimelineKind,
+    status_fields,
+)
 from domain.incident.repository import IncidentRepository
 from domain.store.timestamps import to_ms
 from domain.team.ownership import ServiceOwners
@@ -107,7 +113,7 @@ class IncidentRegrouping:
             {
                 source: {
                     "$set": {
-                        "status": IncidentStatus.RESOLVED.value,
+                        **status_fields(IncidentStatus.RESOLVED),
                         "resolved_ms": to_ms(now),
                         "resolved_by": principal.actor,
                         "alert_count": 0,

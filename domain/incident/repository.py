@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import itertools
 from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
@@ -102,23 +100,24 @@ class IncidentRepository:
         self, active_since: datetime, service_ids: Iterable[str] | None
     ) -> list[Incident]:
         """Open incidents with an alert at or after `active_since` (event time), of the
-        given services or of all; in creation order.
-
-        One query per open status: the embedded store answers an equality on an indexed
-        field from its index, but a `$in` of the statuses made it read every incident ever
-        stored, with every ingested batch.
-        """
-        recent: Document = {"last_event_ms": {"$gte": to_ms(active_since)}}
+        given services or of all; in creation order."""
+        query: Document = {"open": "yes", "last_event_ms": {"$gte": to_ms(active_since)}}
         if service_ids is not None:
-            recent["service_id"] = {"$in": list(service_ids)}
-        found = await asyncio.gather(
-            *(
-                self._incidents.find({"status": status, **recent}).to_list(None)
-                for status in OPEN_STATUSES
+            query["service_id"] = {"$in": list(service_ids)}
+        documents = await self._incidents.find(query).to_list(None)
+        return [Incident.from_document(doc) for doc in sorted(documents, key=_by_id)]
+
+    async def flag_open(self) -> int:
+        """Give open incidents stored before the `open` flag (see `status_fields`) theirs;
+        return how many. Incidents without it count as not open, so resolved ones need
+        none."""
+        flagged = 0
+        for status in OPEN_STATUSES:
+            result = await self._incidents.update_many(
+                {"status": status, "open": {"$exists": False}}, {"$set": {"open": "yes"}}
             )
-        )
-        documents = sorted(itertools.chain.from_iterable(found), key=lambda doc: str(doc["_id"]))
-        return [Incident.from_document(doc) for doc in documents]
+            flagged += result.modified_count
+        return flagged
 
     async def apply_updates(self, updates: dict[str, Document]) -> None:
         """Incident id -> MongoDB update document, in one round trip."""
@@ -214,3 +213,7 @@ class IncidentRepository:
             .limit(limit)
         )
         return [doc["_id"] async for doc in cursor]
+
+
+def _by_id(doc: Document) -> str:
+    return str(doc["_id"])

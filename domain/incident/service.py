@@ -19,6 +19,7 @@ from domain.incident.model import (
     check_transition,
     resolution_note,
     sources_of,
+    status_fields,
 )
 from domain.incident.repository import IncidentRepository
 from domain.store.pagination import Page, PageRequest
@@ -165,7 +166,7 @@ class IncidentDesk:
             within = await self._owners.permitted(asker, Action.RESPOND)
         now = self._clock.now()
         stamp = "acknowledged" if target is IncidentStatus.ACKNOWLEDGED else "resolved"
-        changes = {"status": target.value, f"{stamp}_ms": to_ms(now), f"{stamp}_by": actor}
+        changes = {**status_fields(target), f"{stamp}_ms": to_ms(now), f"{stamp}_by": actor}
         details = {"status": target.value}
         message = f"Status changed to {target.value}."
         if note is not None:

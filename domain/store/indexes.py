@@ -25,6 +25,7 @@ class RangeIndex(IndexModel):
     """An index serving only ranges and sorts, which the embedded store never reads from an
     index: created on MongoDB only."""
 
+
 INDEXES: dict[str, list[IndexModel]] = {
     "services": [IndexModel([("name", ASCENDING)], unique=True)],
     "integration_keys": [IndexModel([("secret_hash", ASCENDING)], unique=True)],
@@ -47,13 +48,13 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "incidents": [
         # The embedded store uses only single-field indexes, and only for an equality:
-        # this one serves ingest's read of the open incidents (`open_since`).
+        # `open` serves ingest's read of the open incidents (`open_since`), `status` the
+        # reads of resolved ones.
+        IndexModel([("open", ASCENDING)]),
         IndexModel([("status", ASCENDING)]),
         RangeIndex([("created_at", DESCENDING)]),
-        IndexModel(
-            [("service_id", ASCENDING), ("status", ASCENDING), ("last_event_ms", ASCENDING)]
-        ),
-        IndexModel([("status", ASCENDING), ("last_event_ms", ASCENDING)]),
+        IndexModel([("service_id", ASCENDING), ("open", ASCENDING), ("last_event_ms", ASCENDING)]),
+        IndexModel([("open", ASCENDING), ("last_event_ms", ASCENDING)]),
         IndexModel([("status", ASCENDING), ("resolved_ms", ASCENDING)]),  # responder context
     ],
     "heartbeats": [

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.queries import CREATE_KEY, CREATE_SERVICE, INCIDENT, INGEST
+from tests.api.queries import ACKNOWLEDGE, CREATE_KEY, CREATE_SERVICE, INCIDENT, INGEST, RESOLVE
 from tests.support import GraphQLClient, unique
 
 
@@ -111,6 +111,22 @@ async def test_resolve_event_resolves_alert_and_then_incident(client: GraphQLCli
     [again] = await ingest(client, [alert(service, "x", dedupKey="x")])
     assert again["outcome"] == "CREATED"
     assert again["alert"]["id"] != opened[0]["alert"]["id"]
+
+
+async def test_an_acknowledged_incident_is_joined_and_a_resolved_one_is_not(
+    client: GraphQLClient,
+) -> None:
+    service = unique("ledger")
+    [opened] = await ingest(client, [alert(service, "queue deep")])
+    incident_id = opened["incident"]["id"]
+    await client.data(ACKNOWLEDGE, {"id": incident_id})
+    [joined] = await ingest(client, [alert(service, "consumer lag")])
+    assert joined["incident"]["id"] == incident_id
+    assert joined["incident"]["status"] == "ACKNOWLEDGED"
+    await client.data(RESOLVE, {"id": incident_id})
+    [after] = await ingest(client, [alert(service, "disk slow")])
+    assert after["incident"]["id"] != incident_id
+    assert after["incident"]["status"] == "TRIGGERED"
 
 
 async def test_resolve_of_an_unknown_key_is_ignored(client: GraphQLClient) -> None:

@@ -47,3 +47,24 @@ async def test_open_incidents_of_either_open_status_with_recent_events_in_creati
     assert [i.id for i in of_api] == [acknowledged.id, triggered.id]
     assert [i.id for i in of_all] == [acknowledged.id, triggered.id, elsewhere.id]
     assert of_api[0].status is IncidentStatus.ACKNOWLEDGED
+
+
+async def test_open_incidents_stored_before_the_open_flag_are_flagged_once(db: Database) -> None:
+    triggered = _incident("api", IncidentStatus.TRIGGERED, T0)
+    acknowledged = _incident("api", IncidentStatus.ACKNOWLEDGED, T0)
+    resolved = _incident("api", IncidentStatus.RESOLVED, T0)
+    # As an older version stored them: without the `open` flag.
+    older = [i.to_document() for i in (triggered, acknowledged, resolved)]
+    for doc in older:
+        del doc["open"]
+    await db["incidents"].insert_many(older)
+    repository = IncidentRepository(db)
+    assert await repository.open_since(T0 - timedelta(minutes=5), None) == []
+
+    assert await repository.flag_open() == 2
+    assert await repository.flag_open() == 0
+
+    found = await repository.open_since(T0 - timedelta(minutes=5), None)
+    assert sorted(i.id for i in found) == sorted([triggered.id, acknowledged.id])
+    stored = await db["incidents"].find_one({"_id": resolved.id})
+    assert stored is not None and "open" not in stored
