@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 
 from pymongo import ReturnDocument, UpdateOne
@@ -15,6 +15,7 @@ from domain.incident.model import (
     IncidentFilter,
     TimelineEntry,
 )
+from domain.incident.opening import opening_field, openings
 from domain.store.database import Database, Document
 from domain.store.multi_write import Write, insert, replace, update_one
 from domain.store.pagination import (
@@ -48,14 +49,27 @@ class IncidentRepository:
         if incidents:
             await self._incidents.insert_many([i.to_document() for i in incidents])
 
-    def writes(self, opened: list[Incident], growth: dict[str, Document]) -> list[Write]:
-        """Writes inserting new incidents and applying updates to existing ones (incident id
-        -> MongoDB update document)."""
+    def writes(
+        self,
+        opened: list[Incident],
+        growth: dict[str, Document],
+        openings: Mapping[str, TimelineEntry] | None = None,
+    ) -> list[Write]:
+        """Writes inserting new incidents, each with its opening entry from `openings` if
+        there is one (see domain/incident/opening.py), and applying updates to existing
+        ones (incident id -> MongoDB update document)."""
         # A new incident is written as an upserted replacement, not an insert: its id is
         # new, so the upsert always inserts, and inserts and updates then travel in one
         # `update` command.
+        kept = openings or {}
         return [
-            replace(self._incidents, {"_id": incident.id}, incident.to_document())
+            replace(
+                self._incidents,
+                {"_id": incident.id},
+                {**incident.to_document(), **opening_field(kept[incident.id])}
+                if incident.id in kept
+                else incident.to_document(),
+            )
             for incident in opened
         ] + [update_one(self._incidents, {"_id": i}, update) for i, update in growth.items()]
 
@@ -172,12 +186,14 @@ class IncidentRepository:
     async def timeline_pages(
         self, incident_ids: list[str], page: PageRequest
     ) -> dict[str, Page[TimelineEntry]]:
+        kept = await openings(self._incidents, set(incident_ids))
         return await pages_per_owner(
             self._timeline,
             owner_field="incident_id",
             owner_ids=incident_ids,
             page=page,
             parse=TimelineEntry.from_document,
+            unstored={i: entry.to_document() for i, entry in kept.items()},
         )
 
     async def created_between(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from correlation import Decision
 from domain.alert.model import Alert, worst
@@ -80,28 +81,44 @@ class AttachmentPlan:
         return after
 
     def timeline(self, actor: str) -> list[TimelineEntry]:
+        """The entries of incidents the batch grew. Those it opened keep their opening on
+        themselves (`openings`)."""
         entries = []
-        for incident_id in sorted(self.members):
+        for incident_id in sorted(self.grown_ids):
             joined = sorted(self.members[incident_id], key=lambda a: a.occurred_at)
-            details = {"alert_ids": [a.id for a in joined], "reason": self.reasons[incident_id]}
-            if incident_id in self.opened:
-                kind, message = TimelineKind.OPENED, f"Opened by alert: {joined[0].summary}"
-            else:
-                count = len(joined)
-                kind = TimelineKind.ALERTS_ADDED
-                message = f"{count} alert{'s' if count > 1 else ''} added: {joined[0].summary}"
+            count = len(joined)
             entries.append(
                 TimelineEntry(
                     id=new_id(),
                     incident_id=incident_id,
                     at=self.now,
-                    kind=kind,
+                    kind=TimelineKind.ALERTS_ADDED,
                     actor=actor,
-                    message=message,
-                    details=details,
+                    message=f"{count} alert{'s' if count > 1 else ''} added: {joined[0].summary}",
+                    details=self._details(incident_id, joined),
                 )
             )
         return entries
+
+    def openings(self, actor: str) -> dict[str, TimelineEntry]:
+        """The opening entry of each incident the batch opens, written with the incident
+        (see domain/incident/opening.py): id -> entry, under the incident's id."""
+        entries = {}
+        for incident_id in sorted(self.new_ids):
+            joined = sorted(self.members[incident_id], key=lambda a: a.occurred_at)
+            entries[incident_id] = TimelineEntry(
+                id=incident_id,
+                incident_id=incident_id,
+                at=self.now,
+                kind=TimelineKind.OPENED,
+                actor=actor,
+                message=f"Opened by alert: {joined[0].summary}",
+                details=self._details(incident_id, joined),
+            )
+        return entries
+
+    def _details(self, incident_id: str, joined: list[Alert]) -> dict[str, Any]:
+        return {"alert_ids": [a.id for a in joined], "reason": self.reasons[incident_id]}
 
     def _opened(self, incident_id: str) -> Incident:
         return opened_incident(

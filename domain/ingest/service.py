@@ -344,7 +344,7 @@ class AlertIngestor:
         The journal entry spans both writes, so a crash in between is mended from the
         alerts that were in fact stored. Returns the
         plan as written and the open keys of fresh alerts a concurrent sender stored first;
-        the caller writes the plan's timeline.
+        the caller writes the plan's timeline (new incidents carry their opening entry).
         """
         attachable = [a for a in fresh if a.suppression is None] + relink
         # With several replicas the claim spans the read and the incident writes (see
@@ -372,7 +372,7 @@ class AlertIngestor:
                 # update before would match nothing); the rest is written at once, so a batch
                 # growing this one's new incidents never waits for the batches before it.
                 awaiting = {i: growth.pop(i) for i in hold.depends_on if i in growth}
-                writes = self._incidents.writes(hold.opened, growth)
+                writes = self._incidents.writes(hold.opened, growth, plan.openings(actor))
                 entry = None
                 if not plan.empty:
                     # The journal's note goes first: it covers the incident writes after it.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pymongo import ReturnDocument
 
 from domain.incident.model import Incident, TimelineEntry
+from domain.incident.opening import openings
 from domain.store.database import Database, Document
 from domain.store.pagination import Page, PageRequest, pages_per_owner
 
@@ -39,8 +40,11 @@ class ResponseRepository:
         await self._incidents.update_many({path: {"$exists": True}}, {"$unset": {path: ""}})
 
     async def entry(self, entry_id: str) -> TimelineEntry | None:
+        """A timeline entry, also an opening kept on its incident (whose id it bears)."""
         doc = await self._timeline.find_one({"_id": entry_id})
-        return TimelineEntry.from_document(doc) if doc else None
+        if doc is not None:
+            return TimelineEntry.from_document(doc)
+        return (await openings(self._incidents, [entry_id])).get(entry_id)
 
     async def set_pin(self, entry_id: str, changes: Document) -> TimelineEntry | None:
         doc = await self._timeline.find_one_and_update(
@@ -49,8 +53,11 @@ class ResponseRepository:
         return TimelineEntry.from_document(doc) if doc else None
 
     async def timeline_page(
-        self, incident_id: str, where: Document, page: PageRequest
+        self, incident_id: str, where: Document, page: PageRequest, *, with_opening: bool
     ) -> Page[TimelineEntry]:
+        """`with_opening`: whether `where` admits the opening entry an incident may keep
+        on itself."""
+        kept = await openings(self._incidents, [incident_id]) if with_opening else {}
         pages = await pages_per_owner(
             self._timeline,
             owner_field="incident_id",
@@ -58,5 +65,6 @@ class ResponseRepository:
             page=page,
             parse=TimelineEntry.from_document,
             where=where,
+            unstored={i: entry.to_document() for i, entry in kept.items()},
         )
         return pages[incident_id]

@@ -28,6 +28,10 @@ class TimelineFilter:
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds", tuple(TimelineKind(k) for k in self.kinds))
 
+    def admits(self, kind: TimelineKind) -> bool:
+        """Whether an unpinned entry of this kind passes (as `to_query` would have it)."""
+        return not self.pinned_only and (not self.kinds or kind in self.kinds)
+
     def to_query(self) -> Document:
         query: Document = {}
         if self.kinds:
@@ -56,7 +60,9 @@ class TimelinePins:
     ) -> Page[TimelineEntry]:
         """Oldest first, as the whole timeline, keeping only the entries `where` wants."""
         await self._desk.require(principal, Action.READ, incident_id)
-        return await self._repository.timeline_page(incident_id, where.to_query(), page)
+        return await self._repository.timeline_page(
+            incident_id, where.to_query(), page, with_opening=where.admits(TimelineKind.OPENED)
+        )
 
     async def pin(self, principal: Principal, entry_id: str, pinned: bool) -> TimelineEntry:
         """Pin (or unpin) a note; doing what is already done changes nothing."""

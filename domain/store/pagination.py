@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -161,9 +161,12 @@ async def pages_per_owner(
     page: PageRequest,
     parse: Callable[[Document], T],
     where: Document | None = None,
+    unstored: Mapping[str, Document] | None = None,
 ) -> dict[str, Page[T]]:
     """The same page of children, oldest first, for each owner, in two round trips;
-    `where` narrows the children (a timeline's kinds, say).
+    `where` narrows the children (a timeline's kinds, say). `unstored`: owner id -> a child
+    kept elsewhere (an incident's opening entry, kept on the incident), paged among the
+    stored ones by its id; the caller has checked it against `where`.
 
     The first reads only the ids of the owners' children and picks each owner's page,
     the second reads those pages' documents by id. Not one `$facet` branch per owner:
@@ -181,8 +184,18 @@ async def pages_per_owner(
     async for doc in collection.find(query, {owner_field: 1}, batch_size=_ID_BATCH):
         if doc["_id"] > after:
             children[doc[owner_field]].append(doc["_id"])
+    kept_elsewhere: dict[str, Document] = {}
+    for owner_id, doc in (unstored or {}).items():
+        if owner_id in children and doc["_id"] > after:
+            children[owner_id].append(doc["_id"])
+            kept_elsewhere[doc["_id"]] = doc
     chosen = {owner_id: sorted(ids)[: page.first + 1] for owner_id, ids in children.items()}
-    wanted = [child_id for ids in chosen.values() for child_id in ids[: page.first]]
+    wanted = [
+        child_id
+        for ids in chosen.values()
+        for child_id in ids[: page.first]
+        if child_id not in kept_elsewhere
+    ]
     found = (
         {
             doc["_id"]: doc
@@ -191,6 +204,7 @@ async def pages_per_owner(
         if wanted
         else {}
     )
+    found.update(kept_elsewhere)
     pages: dict[str, Page[T]] = {}
     for owner_id, ids in chosen.items():
         # A child deleted between the two reads is left out of its page.

@@ -48,8 +48,8 @@ async def test_listing_50_incidents_with_relations_costs_a_bounded_number_of_com
     large, large_count = await count_commands(server, client, 50, ids)
 
     assert (small_count, large_count) == (5, 50)
-    # incidents + services + alerts and timeline (two each: their ids, then their documents)
-    # + notifications + alert services (cached); at least four of them, or the counter is
-    # not seeing the request's commands
+    # incidents + services + alerts (their ids, then their documents) + timeline (the same,
+    # and the openings kept on the incidents) + notifications + alert services (cached); at
+    # least four of them, or the counter is not seeing the request's commands
     assert 4 <= len(large) <= 8, large
     assert len(large) == len(small), (small, large)

@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from tests.api.queries import ACKNOWLEDGE, CREATE_KEY, CREATE_SERVICE, INCIDENT, INGEST, RESOLVE
+from tests.api.queries import (
+    ACKNOWLEDGE,
+    ADD_NOTE,
+    CREATE_KEY,
+    CREATE_SERVICE,
+    INCIDENT,
+    INGEST,
+    RESOLVE,
+)
 from tests.support import GraphQLClient, unique
 
 
@@ -111,6 +119,33 @@ async def test_resolve_event_resolves_alert_and_then_incident(client: GraphQLCli
     [again] = await ingest(client, [alert(service, "x", dedupKey="x")])
     assert again["outcome"] == "CREATED"
     assert again["alert"]["id"] != opened[0]["alert"]["id"]
+
+
+TIMELINE_WITH_IDS = """
+query($id: ID!) {
+  incident(id: $id) { timeline(first: 10) { edges { node { id kind actor message alertIds } } } }
+}"""
+
+
+async def test_the_opening_is_kept_on_the_incident_and_heads_its_timeline(
+    client: GraphQLClient,
+) -> None:
+    service = unique("opening")
+    [opened, joined] = await ingest(client, [alert(service, "queue deep"), alert(service, "lag")])
+    incident_id = opened["incident"]["id"]
+    await client.data(ADD_NOTE, {"id": incident_id, "body": "looking"})
+
+    incident = (await client.data(TIMELINE_WITH_IDS, {"id": incident_id}))["incident"]
+
+    entries = [edge["node"] for edge in incident["timeline"]["edges"]]
+    assert [e["kind"] for e in entries] == ["OPENED", "NOTE_ADDED"]
+    assert entries[0]["id"] == incident_id
+    assert entries[0]["message"] == "Opened by alert: queue deep"
+    assert entries[0]["actor"] == "user:admin"
+    assert entries[0]["alertIds"] == [opened["alert"]["id"], joined["alert"]["id"]]
+    timeline = client.server.app.state.runtime.db["timeline"]
+    stored = await timeline.count_documents({"incident_id": incident_id, "kind": "opened"})
+    assert stored == 0, "the opening is not a timeline document"
 
 
 async def test_an_acknowledged_incident_is_joined_and_a_resolved_one_is_not(

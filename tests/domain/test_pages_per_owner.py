@@ -29,7 +29,12 @@ def _ids(docs: list[Document]) -> list[str]:
 
 
 async def _pages(
-    db: Database, owners: list[str], first: int, after: str | None = None, **where: str
+    db: Database,
+    owners: list[str],
+    first: int,
+    after: str | None = None,
+    unstored: dict[str, Document] | None = None,
+    **where: str,
 ) -> dict[str, tuple[list[str], bool, str | None]]:
     pages = await pages_per_owner(
         db["children"],
@@ -38,6 +43,7 @@ async def _pages(
         page=PageRequest(first=first, after=after),
         parse=lambda doc: doc,
         where=dict(where) or None,
+        unstored=unstored,
     )
     return {
         owner: (_ids(page.items), page.has_next_page, page.end_cursor)
@@ -91,3 +97,21 @@ async def test_many_owners_with_many_children_each_get_a_bounded_page(db: Databa
     assert {owner: page[:2] for owner, page in pages.items()} == {
         owner: (ids[:10], True) for owner, ids in made.items()
     }
+
+
+async def test_a_child_kept_elsewhere_is_paged_among_the_stored_ones_by_its_id(
+    db: Database,
+) -> None:
+    kept_id = new_id()  # older than every stored child: it comes first
+    made = await _children(db, {"a": 3, "b": 1})
+    kept = {"a": {"_id": kept_id, "owner": "a", "kind": "opened"}}
+    elsewhere_only = {"c": {"_id": new_id(), "owner": "c", "kind": "opened"}}
+
+    first = await _pages(db, ["a", "b"], first=2, unstored=kept | elsewhere_only)
+    _, _, cursor = first["a"]
+    rest = await _pages(db, ["a"], first=2, after=cursor, unstored=kept)
+
+    assert first["a"][:2] == ([kept_id, made["a"][0]], True)
+    assert first["b"][:2] == (made["b"], False), "another owner's kept child stays out"
+    assert "c" not in first, "only the owners asked for"
+    assert rest["a"][:2] == (made["a"][1:], False), "past the cursor it is not shown again"
