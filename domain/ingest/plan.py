@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from correlation import Decision
 from domain.alert.model import Alert, worst
@@ -83,42 +82,37 @@ class AttachmentPlan:
     def timeline(self, actor: str) -> list[TimelineEntry]:
         """The entries of incidents the batch grew. Those it opened keep their opening on
         themselves (`openings`)."""
-        entries = []
-        for incident_id in sorted(self.grown_ids):
-            joined = sorted(self.members[incident_id], key=lambda a: a.occurred_at)
-            count = len(joined)
-            entries.append(
-                TimelineEntry(
-                    id=new_id(),
-                    incident_id=incident_id,
-                    at=self.now,
-                    kind=TimelineKind.ALERTS_ADDED,
-                    actor=actor,
-                    message=f"{count} alert{'s' if count > 1 else ''} added: {joined[0].summary}",
-                    details=self._details(incident_id, joined),
-                )
-            )
-        return entries
+        return [
+            self._entry(incident_id, new_id(), TimelineKind.ALERTS_ADDED, actor)
+            for incident_id in sorted(self.grown_ids)
+        ]
 
     def openings(self, actor: str) -> dict[str, TimelineEntry]:
         """The opening entry of each incident the batch opens, written with the incident
         (see domain/incident/opening.py): id -> entry, under the incident's id."""
-        entries = {}
-        for incident_id in sorted(self.new_ids):
-            joined = sorted(self.members[incident_id], key=lambda a: a.occurred_at)
-            entries[incident_id] = TimelineEntry(
-                id=incident_id,
-                incident_id=incident_id,
-                at=self.now,
-                kind=TimelineKind.OPENED,
-                actor=actor,
-                message=f"Opened by alert: {joined[0].summary}",
-                details=self._details(incident_id, joined),
-            )
-        return entries
+        return {
+            incident_id: self._entry(incident_id, incident_id, TimelineKind.OPENED, actor)
+            for incident_id in sorted(self.new_ids)
+        }
 
-    def _details(self, incident_id: str, joined: list[Alert]) -> dict[str, Any]:
-        return {"alert_ids": [a.id for a in joined], "reason": self.reasons[incident_id]}
+    def _entry(
+        self, incident_id: str, entry_id: str, kind: TimelineKind, actor: str
+    ) -> TimelineEntry:
+        joined = sorted(self.members[incident_id], key=lambda a: a.occurred_at)
+        if kind is TimelineKind.OPENED:
+            message = f"Opened by alert: {joined[0].summary}"
+        else:
+            count = len(joined)
+            message = f"{count} alert{'s' if count > 1 else ''} added: {joined[0].summary}"
+        return TimelineEntry(
+            id=entry_id,
+            incident_id=incident_id,
+            at=self.now,
+            kind=kind,
+            actor=actor,
+            message=message,
+            details={"alert_ids": [a.id for a in joined], "reason": self.reasons[incident_id]},
+        )
 
     def _opened(self, incident_id: str) -> Incident:
         return opened_incident(
