@@ -135,6 +135,17 @@ INDEXES: dict[str, list[IndexModel]] = {
 }
 
 
+# Indexes an earlier version created that no query reads any more, by collection: dropped at
+# start-up wherever they are (MongoDB keeps an index until it is dropped).
+RETIRED: dict[str, list[list[tuple[str, int]]]] = {
+    # Ingest's open incidents, read by status before the `open` flag (domain/incident/model.py).
+    "incidents": [
+        [("service_id", 1), ("status", 1), ("last_event_ms", 1)],
+        [("status", 1), ("last_event_ms", 1)],
+    ],
+}
+
+
 def read_by_embedded(model: IndexModel) -> bool:
     """Whether the embedded store reads or enforces this index."""
     if model.document.get("unique"):
@@ -148,20 +159,22 @@ def indexes_of(collection: str, *, embedded: bool) -> list[IndexModel]:
 
 
 async def ensure_indexes(db: Database, *, embedded: bool) -> None:
-    """Create the indexes; on the embedded store, also drop those it does not read, left by
-    a version that created every index everywhere."""
+    """Create the indexes and drop retired ones; on the embedded store, also drop those it
+    does not read, left by a version that created every index everywhere."""
     for collection, models in INDEXES.items():
         await db[collection].create_indexes(indexes_of(collection, embedded=embedded))
+        unwanted = list(RETIRED.get(collection, []))
         if embedded:
-            await _drop_unread(db[collection], [m for m in models if not read_by_embedded(m)])
+            unwanted += [_key(m.document["key"].items()) for m in models if not read_by_embedded(m)]
+        await _drop(db[collection], unwanted)
 
 
-async def _drop_unread(collection: Collection, unread: list[IndexModel]) -> None:
-    if not unread:
+async def _drop(collection: Collection, keys: list[list[tuple[str, int]]]) -> None:
+    """Drop the collection's indexes with these keys, where there are any."""
+    if not keys:
         return
-    unread_keys = [_key(model.document["key"].items()) for model in unread]
     for name, spec in (await collection.index_information()).items():
-        if _key(spec["key"]) in unread_keys:
+        if _key(spec["key"]) in keys:
             await collection.drop_index(name)
 
 

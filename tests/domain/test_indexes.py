@@ -7,7 +7,13 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel
 
 from domain.store.database import Collection, Database
-from domain.store.indexes import INDEXES, RangeIndex, ensure_indexes, read_by_embedded
+from domain.store.indexes import (
+    INDEXES,
+    RETIRED,
+    RangeIndex,
+    ensure_indexes,
+    read_by_embedded,
+)
 
 
 async def _keys(collection: Collection) -> list[list[tuple[str, Any]]]:
@@ -46,3 +52,15 @@ async def test_mongodb_gets_every_index(db: Database) -> None:
 
     assert len(await _keys(db["alerts"])) == len(INDEXES["alerts"]) + 1  # and `_id`
     assert [("received_at", 1)] in await _keys(db["alerts"])
+
+
+async def test_retired_indexes_are_dropped_wherever_they_are(db: Database) -> None:
+    incidents = db["incidents"]
+    # As the version before the `open` flag left them on MongoDB.
+    await incidents.create_indexes([IndexModel(keys) for keys in RETIRED["incidents"]])
+
+    await ensure_indexes(db, embedded=False)
+
+    remaining = await _keys(incidents)
+    assert not [keys for keys in RETIRED["incidents"] if keys in remaining]
+    assert [("open", 1), ("last_event_ms", 1)] in remaining
