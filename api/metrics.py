@@ -61,12 +61,16 @@ STORE_UP = Gauge(
 
 
 async def metered_ingest(
-    ingest: AlertIngestor, principal: Principal, drafts: Sequence[AlertDraft]
+    ingest: AlertIngestor,
+    principal: Principal,
+    drafts: Sequence[AlertDraft],
+    *,
+    with_incidents: bool = True,
 ) -> list[IngestOutcome]:
     """`ingest.ingest`, counted by outcome and timed."""
     started = time.perf_counter()
     try:
-        outcomes = await ingest.ingest(principal, drafts)
+        outcomes = await ingest.ingest(principal, drafts, with_incidents=with_incidents)
     except Exception:
         ALERTS_INGESTED.labels("refused").inc(len(drafts))
         raise

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.arguments import InputContext
+from strawberry.types.nodes import SelectedField
 
 from api.schema.enums import AlertStatus, IngestOutcomeKind, Severity
 from api.schema.incident import Alert, Incident
@@ -78,6 +79,16 @@ def drafts_from(inputs: list[AlertInput]) -> list[AlertDraft]:
         except ValidationError as exc:
             raise exc.located(f"alerts[{index}]") from exc
     return drafts
+
+
+def asks_for_incidents(info: strawberry.Info) -> bool:
+    """Whether the results' `incident` is selected. A fragment is taken as asking for it,
+    without looking into it."""
+    return any(
+        not isinstance(selection, SelectedField) or selection.name == "incident"
+        for field in info.selected_fields
+        for selection in field.selections
+    )
 
 
 @strawberry.type

@@ -9,7 +9,7 @@ import strawberry
 from api.metrics import metered_ingest
 from api.schema.access import context_of
 from api.schema.incident import Incident, TimelineEntry
-from api.schema.ingest import AlertInput, IngestResult, drafts_from
+from api.schema.ingest import AlertInput, IngestResult, asks_for_incidents, drafts_from
 from api.schema.service import CreateServiceInput, Service
 from api.schema.user import (
     CreateApiTokenInput,
@@ -94,7 +94,13 @@ class Mutation:
             raise BatchTooLargeError(
                 f"A call may carry at most {MAX_BATCH} alerts; this one has {len(alerts)}."
             )
-        outcomes = await metered_ingest(context.container.ingest, principal, drafts_from(alerts))
+        outcomes = await metered_ingest(
+            context.container.ingest,
+            principal,
+            drafts_from(alerts),
+            # A repeat's incident costs a read; a client that does not show it is spared it.
+            with_incidents=asks_for_incidents(info),
+        )
         return [IngestResult.from_domain(outcome) for outcome in outcomes]
 
     @strawberry.mutation

@@ -294,7 +294,10 @@ def keyed_endpoint(
             if principal.service_id is not None:
                 # The key's service is where its alerts go, whatever their labels say.
                 drafts = [replace(draft, service=None) for draft in drafts]
-            outcomes = await metered_ingest(container_of(request).ingest, principal, drafts)
+            # The answer names each alert's incident by id only (`outcome_body`).
+            outcomes = await metered_ingest(
+                container_of(request).ingest, principal, drafts, with_incidents=False
+            )
         except Exception as exc:  # the boundary: every failure becomes a JSON answer
             names = fields if isinstance(fields, FieldNames) else fields(payload)
             failure = classify(exc, request, names)

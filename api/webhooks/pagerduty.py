@@ -158,7 +158,7 @@ async def _apply(request: Request, principal: Principal, event: dict[str, Any]) 
         await ingest.acknowledge(principal, [event["dedup_key"]])
         return str(event["dedup_key"])
     draft = _trigger(event) if action == "trigger" else _resolve(event)
-    await metered_ingest(ingest, principal, [draft])
+    await metered_ingest(ingest, principal, [draft], with_incidents=False)
     assert draft.dedup_key is not None, "both kinds of draft carry a key"
     return draft.dedup_key
 

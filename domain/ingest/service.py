@@ -92,8 +92,14 @@ class AlertIngestor:
         self._pending = PendingIncidents()
 
     async def ingest(
-        self, principal: Principal, drafts: Sequence[AlertDraft]
+        self, principal: Principal, drafts: Sequence[AlertDraft], *, with_incidents: bool = True
     ) -> list[IngestOutcome]:
+        """Store, deduplicate and correlate a batch; one outcome per draft.
+
+        Without `with_incidents`, an outcome names its incident only when the batch has it
+        at hand (it opened or grew it, or resolved alerts of it): the incidents of repeats
+        are not read. Every stored alert still names its incident by id.
+        """
         principal.require(Action.INGEST)
         if len(drafts) > MAX_BATCH:
             raise BatchTooLargeError(
@@ -140,7 +146,7 @@ class AlertIngestor:
         unknown = {
             a.incident_id
             for a in outcome_alerts
-            if a is not None and a.incident_id and a.incident_id not in incidents
+            if with_incidents and a is not None and a.incident_id and a.incident_id not in incidents
         }
         if unknown or resolved_incidents:
             incidents.update(await self._incidents.by_ids(unknown | resolved_incidents))

@@ -99,6 +99,23 @@ async def test_same_service_within_the_window_joins_one_incident(client: GraphQL
     assert later[0]["incident"]["alertCount"] == 3
 
 
+async def test_a_repeat_names_its_incident_when_asked_also_through_a_fragment(
+    client: GraphQLClient,
+) -> None:
+    service = unique("fragment")
+    [first] = await ingest(client, [alert(service, "queue deep")])
+    by_fragment = """
+    fragment Named on IngestResult { incident { id status } }
+    mutation($alerts: [AlertInput!]!) { ingestAlerts(alerts: $alerts) { outcome ...Named } }"""
+
+    [again] = (await client.data(by_fragment, {"alerts": [alert(service, "queue deep")]}))[
+        "ingestAlerts"
+    ]
+
+    assert again["outcome"] == "DEDUPLICATED"
+    assert again["incident"] == {"id": first["incident"]["id"], "status": "TRIGGERED"}
+
+
 async def test_resolve_event_resolves_alert_and_then_incident(client: GraphQLClient) -> None:
     service = unique("auth")
     opened = await ingest(

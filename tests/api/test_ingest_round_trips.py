@@ -9,18 +9,27 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import httpx
 import pytest
 from pymongo.monitoring import CommandStartedEvent
 
 from domain.escalation import service_policies
 from domain.noise import controls
 from tests.api.queries import INCIDENT, INGEST
+from tests.api.webhooks.helpers import bound_key
 from tests.support import CommandCounter, GraphQLClient, LiveServer, live_server, unique
+
+T = TypeVar("T")
+
+WITHOUT_INCIDENTS = """
+mutation Ingest($alerts: [AlertInput!]!) {
+  ingestAlerts(alerts: $alerts) { outcome alert { id incidentId } }
+}"""
 
 # Commands of the ingest path. Auth, noise rules and teams are read through caches whose
 # refresh depends on the clock, so they are left out of the count.
@@ -62,8 +71,20 @@ async def counted(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Liv
 
 
 async def ingest_counted(
-    server: LiveServer, alerts: list[dict[str, Any]]
+    server: LiveServer, alerts: list[dict[str, Any]], query: str = INGEST
 ) -> tuple[Counter[tuple[str, str]], list[dict[str, Any]]]:
+    async def send(request_id: str) -> list[dict[str, Any]]:
+        data = await GraphQLClient(server).data(query, {"alerts": alerts}, request_id=request_id)
+        results: list[dict[str, Any]] = data["ingestAlerts"]
+        return results
+
+    return await counted_request(server, send)
+
+
+async def counted_request(
+    server: LiveServer, send: Callable[[str], Awaitable[T]]
+) -> tuple[Counter[tuple[str, str]], T]:
+    """The ingest path's commands of the request `send` makes with the request id given."""
     counter = server.counter
     assert isinstance(counter, CollectionCounter)
     counter.commands.clear()
@@ -71,14 +92,13 @@ async def ingest_counted(
     counter.alert_lookups.clear()
     counter.request_id = request_id = uuid.uuid4().hex
     try:
-        data = await GraphQLClient(server).data(INGEST, {"alerts": alerts}, request_id=request_id)
+        answer = await send(request_id)
     finally:
         counter.request_id = None
     kept = Counter(
         {key: n for key, n in counter.by_collection.items() if key[1] in INGEST_COLLECTIONS}
     )
-    results: list[dict[str, Any]] = data["ingestAlerts"]
-    return kept, results
+    return kept, answer
 
 
 @pytest.fixture
@@ -140,6 +160,39 @@ async def test_a_batch_of_repeats_only_reads_and_counts(counted: LiveServer) -> 
         ("update", "alerts"): 1,  # repeat counts
         ("find", "incidents"): 1,  # the incident the results name
     }, commands
+
+
+@pytest.mark.usefixtures("steady_caches")
+async def test_repeats_whose_incident_nobody_asked_for_read_no_incident(
+    counted: LiveServer,
+) -> None:
+    service = unique("unasked")
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    batch = [alert(service, f"disk {n}", at + timedelta(seconds=n)) for n in range(20)]
+    _, first = await ingest_counted(counted, batch)
+    key = await bound_key(GraphQLClient(counted), "unasked-hook")
+    hooked = [{"summary": a["summary"], "occurredAt": a["occurredAt"]} for a in batch]
+
+    async def via_webhook(request_id: str) -> httpx.Response:
+        async with httpx.AsyncClient(timeout=30) as http:
+            return await http.post(
+                f"{counted.url}/webhooks/generic",
+                json={"alerts": hooked},
+                headers={"Authorization": f"Bearer {key.secret}", "X-Request-ID": request_id},
+            )
+
+    via_graphql, results = await ingest_counted(counted, batch, WITHOUT_INCIDENTS)
+    _, opened = await counted_request(counted, via_webhook)
+    from_webhook, again = await counted_request(counted, via_webhook)
+
+    assert {r["outcome"] for r in results} == {"DEDUPLICATED"}
+    assert [r["alert"]["incidentId"] for r in results] == [r["incident"]["id"] for r in first], (
+        "each alert still names its incident"
+    )
+    assert via_graphql == {("find", "alerts"): 1, ("update", "alerts"): 1}, via_graphql
+    assert (opened.status_code, again.status_code) == (200, 200), again.text
+    assert again.json()["outcomes"]["deduplicated"] == len(hooked)
+    assert from_webhook == {("find", "alerts"): 1, ("update", "alerts"): 1}, from_webhook
 
 
 @pytest.mark.usefixtures("steady_caches")
