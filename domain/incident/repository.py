@@ -53,22 +53,19 @@ class IncidentRepository:
         self,
         opened: list[Incident],
         growth: dict[str, Document],
-        openings: Mapping[str, TimelineEntry] | None = None,
+        openings: Mapping[str, TimelineEntry],
     ) -> list[Write]:
-        """Writes inserting new incidents, each with its opening entry from `openings` if
-        there is one (see domain/incident/opening.py), and applying updates to existing
-        ones (incident id -> MongoDB update document)."""
+        """Writes inserting new incidents, each with its opening entry from `openings` (see
+        domain/incident/opening.py), and applying updates to existing ones (incident id ->
+        MongoDB update document)."""
         # A new incident is written as an upserted replacement, not an insert: its id is
         # new, so the upsert always inserts, and inserts and updates then travel in one
         # `update` command.
-        kept = openings or {}
         return [
             replace(
                 self._incidents,
                 {"_id": incident.id},
-                {**incident.to_document(), **opening_field(kept[incident.id])}
-                if incident.id in kept
-                else incident.to_document(),
+                {**incident.to_document(), **opening_field(openings[incident.id])},
             )
             for incident in opened
         ] + [update_one(self._incidents, {"_id": i}, update) for i, update in growth.items()]

@@ -143,11 +143,15 @@ class AlertIngestor:
         resolved_incidents = await self._resolve(alerts, resolving, outcome_alerts, kinds, now)
 
         incidents = plan.incidents_after()
-        unknown = {
-            a.incident_id
-            for a in outcome_alerts
-            if with_incidents and a is not None and a.incident_id and a.incident_id not in incidents
-        }
+        unknown = (
+            {
+                a.incident_id
+                for a in outcome_alerts
+                if a is not None and a.incident_id and a.incident_id not in incidents
+            }
+            if with_incidents
+            else set()
+        )
         if unknown or resolved_incidents:
             incidents.update(await self._incidents.by_ids(unknown | resolved_incidents))
         await self._publish(plan, incidents)
@@ -394,7 +398,7 @@ class AlertIngestor:
                 if awaiting:
                     for incident_id in awaiting:
                         await hold.depends_on[incident_id]
-                    await send(self._incidents.writes([], awaiting))
+                    await send(self._incidents.writes([], awaiting, {}))
         taken = await self._alerts.insert_new(fresh)
         if taken:
             await self._withdraw(plan, {a.id for a in fresh if a.open_key in taken})
