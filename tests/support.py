@@ -32,6 +32,7 @@ from api.app import create_app
 from api.request_scope import current_request_id
 from domain.alert.model import Alert, AlertStatus, Severity
 from domain.ids import new_id
+from domain.incident.model import Incident, IncidentStatus
 from domain.secrets import hash_secret
 from domain.store.database import Database, connect
 from domain.store.embedded import EmbeddedStore, free_loopback_port
@@ -330,4 +331,21 @@ def stored_alert(
         last_seen_at=at,
         resolved_at=None,
         incident_id=incident_id,
+    )
+
+
+def stored_incident(*, service_id: str, at: datetime, alerts: int = 1) -> Incident:
+    """A triggered incident as the store holds it, for tests that build one directly."""
+    return Incident(
+        id=new_id(),
+        number=1,
+        title="stored incident",
+        status=IncidentStatus.TRIGGERED,
+        severity=Severity.ERROR,
+        service_id=service_id,
+        created_at=at,
+        first_event_at=at,
+        last_event_at=at,
+        alert_count=alerts,
+        open_alert_count=alerts,
     )

@@ -101,13 +101,22 @@ class IngestResult:
     incident: Incident | None
 
     @classmethod
-    def from_domain(cls, outcome: DomainOutcome) -> IngestResult:
-        return cls(
-            outcome=outcome.kind,
-            deduplicated=outcome.deduplicated,
-            alert=Alert.from_domain(outcome.alert) if outcome.alert else None,
-            incident=Incident.from_domain(outcome.incident) if outcome.incident else None,
-        )
+    def all_from_domain(cls, outcomes: list[DomainOutcome]) -> list[IngestResult]:
+        """One result per outcome. An incident (or a repeated alert) that several outcomes
+        share is converted once: a batch of 100 alerts names about 15 incidents."""
+        alerts = {o.alert.id: o.alert for o in outcomes if o.alert is not None}
+        incidents = {o.incident.id: o.incident for o in outcomes if o.incident is not None}
+        alert_of = {id_: Alert.from_domain(alert) for id_, alert in alerts.items()}
+        incident_of = {id_: Incident.from_domain(incident) for id_, incident in incidents.items()}
+        return [
+            cls(
+                outcome=o.kind,
+                deduplicated=o.deduplicated,
+                alert=alert_of[o.alert.id] if o.alert is not None else None,
+                incident=incident_of[o.incident.id] if o.incident is not None else None,
+            )
+            for o in outcomes
+        ]
 
 
 def _build_alert_input(

@@ -101,7 +101,7 @@ class Mutation:
             # A repeat's incident costs a read; a client that does not show it is spared it.
             with_incidents=asks_for_incidents(info),
         )
-        return [IngestResult.from_domain(outcome) for outcome in outcomes]
+        return IngestResult.all_from_domain(outcomes)
 
     @strawberry.mutation
     async def acknowledge_incident(self, info: strawberry.Info, id: strawberry.ID) -> Incident:

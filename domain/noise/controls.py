@@ -29,12 +29,16 @@ class NoiseConfig:
     windows: tuple[MaintenanceWindow, ...]
 
     def first_rule(self, draft: AlertDraft, service: str | None) -> EventRule | None:
+        if not self.rules:  # the usual case: no values to build for every alert
+            return None
         values = _values_of_draft(draft, service)
         return next((rule for rule in self.rules if rule.matches(values)), None)
 
     def suppression(self, alert: Alert, rule: EventRule | None, at: datetime) -> Suppression | None:
         if rule is not None and rule.actions.suppress:
             return Suppression(SuppressionKind.RULE, rule.id, rule.name)
+        if not self.windows and not self.silences:
+            return None
         values = matchable(
             alert.labels,
             _fields(

@@ -3,12 +3,14 @@ half-done work is finished."""
 
 from __future__ import annotations
 
+import gc
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from api.app import GC_THRESHOLD
 from domain.alert.model import Severity
 from domain.ids import new_id
 from domain.store.embedded import free_loopback_port
@@ -113,3 +115,13 @@ async def test_batch_interrupted_before_its_incidents_were_written_is_mended(
         assert (incident["number"], incident["title"]) == (9001, "half-written")
         assert incident["severity"] == "CRITICAL"
         assert await second.stored("ingest_journal", {}) == []
+
+
+async def test_the_collector_runs_less_often_once_started(tmp_path: Path) -> None:
+    default = gc.get_threshold()
+    gc.set_threshold(700)  # Python's default, whatever an earlier test's server left
+    try:
+        async with live_server(tmp_path):
+            assert gc.get_threshold()[0] == GC_THRESHOLD
+    finally:
+        gc.set_threshold(*default)

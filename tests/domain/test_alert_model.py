@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.alert.explanation import CorrelationExplanation
 from domain.alert.model import (
@@ -182,6 +185,30 @@ def test_fingerprint_changes_with_source_service_and_labels(
 
 def test_fingerprint_fields_cannot_be_shifted_into_each_other() -> None:
     assert fingerprint("a", "b|c", {}, "s") != fingerprint("a|b", "c", {}, "s")
+
+
+def test_fingerprints_stored_before_stay_the_same() -> None:
+    # Computed by the json.dumps form this code had before 2026-11-27 (see `fingerprint`):
+    # a different value would let every firing alert of an upgraded Vigil fire twice.
+    labels = {"pod": "checkout-7f9c", "alertname": "HighCPU", "note": 'café "quoted" \\ ✓'}
+    assert (
+        fingerprint("prometheus", "checkout-api", labels, "CPU above 90% — on checkout")
+        == "fp:73e0e7222305a090eb84447a88e55a75"
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(st.text(), min_size=3, max_size=3),
+    labels=st.dictionaries(st.text(), st.text(), max_size=6),
+)
+def test_fingerprint_hashes_the_canonical_json(texts: list[str], labels: dict[str, str]) -> None:
+    source, service, summary = texts
+    canonical = json.dumps(
+        [source, service, sorted(labels.items()), summary], separators=(",", ":")
+    )
+    expected = "fp:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    assert fingerprint(source, service, labels, summary) == expected
 
 
 # --- open keys --------------------------------------------------------------------------
