@@ -134,7 +134,7 @@ class Fanout(Generic[E]):
                             continue
                         if message.message == INTERRUPTED:  # the Redis backend reconnects
                             self._tell_to_resync()
-                        else:
+                        elif self._subscribers:  # else nobody to decode it for
                             self.dispatch(self._decode(message.message))
             except asyncio.CancelledError:
                 raise

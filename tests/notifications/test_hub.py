@@ -13,7 +13,7 @@ from broadcaster import Broadcast
 from domain.errors import ErrorCode, ResyncRequiredError, SubscriberTooSlowError
 from domain.events import IncidentEvent, IncidentEventKind
 from notifications.codec import decode_events, encode_events
-from notifications.hub import LiveHub, Subscriber
+from notifications.hub import Fanout, LiveHub, Subscriber
 from notifications.publisher import INCIDENT_CHANNEL, BroadcastPublisher
 
 T0 = datetime(2026, 11, 26, 15, 4, 5, 123000, tzinfo=UTC)
@@ -265,3 +265,24 @@ async def test_a_failing_filter_ends_only_its_own_subscriber(
         assert (await next_event(good.events())).incident_id == "inc-1"
         with pytest.raises(ResyncRequiredError):
             await next_event(bad.events())
+
+
+async def test_messages_nobody_subscribes_to_are_not_decoded(broadcast: Broadcast) -> None:
+    decoded: list[str] = []
+
+    def decode(message: str) -> list[str]:
+        decoded.append(message)
+        return [message]
+
+    fanout: Fanout[str] = Fanout(broadcast, channel="unheard", decode=decode)
+    await fanout.start()
+    try:
+        await broadcast.publish("unheard", "before anyone listens")
+        await asyncio.sleep(0.2)  # the listener takes it within microseconds
+        assert decoded == []
+        async with fanout.subscribe(lambda e: True) as subscriber:
+            await broadcast.publish("unheard", "heard")
+            assert await asyncio.wait_for(anext(subscriber.events()), WAIT_S) == "heard"
+        assert decoded == ["heard"]
+    finally:
+        await fanout.stop()
