@@ -142,7 +142,10 @@ class IncidentRepository:
             )
 
     async def by_ids(self, ids: Iterable[str]) -> dict[str, Incident]:
-        cursor = self._incidents.find({"_id": {"$in": list(set(ids))}})
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        cursor = self._incidents.find({"_id": {"$in": wanted}})
         return {doc["_id"]: Incident.from_document(doc) async for doc in cursor}
 
     async def transition(

@@ -51,7 +51,8 @@ from domain.ingest.plan import (
 from domain.noise.controls import NoiseControls, reshape
 from domain.service.model import Service
 from domain.service.service import ServiceCatalog
-from domain.store.multi_write import send
+from domain.store.multi_write import Write, send, send_unordered
+from domain.tasks import settle
 
 # An unattached alert younger than this may still be in the hands of the ingest that stored it.
 UNLINKED_GRACE = timedelta(seconds=30)
@@ -139,7 +140,9 @@ class AlertIngestor:
 
         firing = [i for i, a in enumerate(alerts) if a.status is AlertStatus.FIRING]
         resolving = [i for i, a in enumerate(alerts) if a.status is AlertStatus.RESOLVED]
-        outcome_alerts, kinds, plan = await self._store_firing(alerts, firing, principal.actor, now)
+        outcome_alerts, kinds, plan, last_writes = await self._store_firing(
+            alerts, firing, principal.actor, now
+        )
         resolved_incidents = await self._resolve(alerts, resolving, outcome_alerts, kinds, now)
 
         incidents = plan.incidents_after()
@@ -152,8 +155,13 @@ class AlertIngestor:
             if with_incidents
             else set()
         )
-        if unknown or resolved_incidents:
-            incidents.update(await self._incidents.by_ids(unknown | resolved_incidents))
+        # The batch's last writes and its read of the incidents it names but did not
+        # write touch nothing of each other's: one round trip for all of them.
+        named: dict[str, Incident]
+        _, named = await settle(
+            send_unordered(last_writes), self._incidents.by_ids(unknown | resolved_incidents)
+        )
+        incidents.update(named)
         await self._publish(plan, incidents)
         await self._auto_resolve(resolved_incidents, incidents, principal.actor)
         return [
@@ -244,9 +252,10 @@ class AlertIngestor:
 
     async def _store_firing(
         self, alerts: list[Alert], firing: list[int], actor: str, now: datetime
-    ) -> tuple[list[Alert | None], list[IngestOutcomeKind], AttachmentPlan]:
-        """Store new firing alerts in their incidents and count repeats; one outcome slot
-        per input alert."""
+    ) -> tuple[list[Alert | None], list[IngestOutcomeKind], AttachmentPlan, list[Write]]:
+        """Store new firing alerts in their incidents; one outcome slot per input alert.
+        Returns, for the caller to send, the writes that count repeats and record the
+        timeline: nothing after them depends on them."""
         outcome: list[Alert | None] = [None] * len(alerts)
         kinds = [IngestOutcomeKind.IGNORED] * len(alerts)
         first_of_key: dict[str, int] = {}
@@ -292,12 +301,10 @@ class AlertIngestor:
                 target.count += 1
                 target.last_seen_at = now
                 repeats[target.id] = repeats.get(target.id, 0) + 1
-        # The timeline of the batch's incidents and its repeat counts, in one round trip.
-        await send(
-            self._incidents.timeline_writes(plan.timeline(actor))
-            + self._alerts.repeat_writes(repeats, now)
-        )
-        return outcome, kinds, plan
+        last_writes = self._incidents.timeline_writes(
+            plan.timeline(actor)
+        ) + self._alerts.repeat_writes(repeats, now)
+        return outcome, kinds, plan, last_writes
 
     async def _borrow(self, borrowed: dict[str, asyncio.Future[Alert | None]]) -> dict[str, Alert]:
         """The alerts other batches of this process stored for keys this batch also sent."""

@@ -22,6 +22,7 @@ from itertools import groupby
 from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateMany, UpdateOne
 
 from domain.store.database import Collection, Document
+from domain.tasks import settle
 
 Model = InsertOne[Document] | ReplaceOne[Document] | UpdateOne | UpdateMany | DeleteOne
 
@@ -56,5 +57,19 @@ def delete_one(collection: Collection, filter: Document) -> Write:
 async def send(writes: Sequence[Write]) -> None:
     """Apply the writes in order, stopping at the first that fails."""
     for _, run in groupby(writes, key=lambda w: w.collection.full_name):
-        batch = list(run)
-        await batch[0].collection.bulk_write([w.model for w in batch], ordered=True)
+        await _bulk(list(run))
+
+
+async def send_unordered(writes: Sequence[Write]) -> None:
+    """Apply writes whose order does not matter: one command per collection, all sent at
+    once, so a use case waits for one round trip instead of one per collection. Within a
+    collection they apply in order up to the first failure, as with `send`; a failure
+    stops no other collection's writes, and is raised once all have ended."""
+    by_collection: dict[str, list[Write]] = {}
+    for write in writes:
+        by_collection.setdefault(write.collection.full_name, []).append(write)
+    await settle(*(_bulk(batch) for batch in by_collection.values()))
+
+
+async def _bulk(batch: list[Write]) -> None:
+    await batch[0].collection.bulk_write([w.model for w in batch], ordered=True)

@@ -9,7 +9,14 @@ import pytest
 from pymongo.errors import PyMongoError
 
 from domain.store.database import Database
-from domain.store.multi_write import insert, replace, send, update_many, update_one
+from domain.store.multi_write import (
+    insert,
+    replace,
+    send,
+    send_unordered,
+    update_many,
+    update_one,
+)
 
 
 async def test_writes_apply_in_order_and_stop_at_the_first_failure(db: Database) -> None:
@@ -55,3 +62,20 @@ async def test_an_increment_counts_once_while_other_commands_change_nothing(
         stop.set()
         await asyncio.gather(*idle)
     assert await counters.find_one({"_id": "c"}) == {"_id": "c", "n": sends * senders}
+
+
+async def test_unordered_writes_land_per_collection_whatever_the_others_do(db: Database) -> None:
+    notes, items = db["unordered_notes"], db["unordered_items"]
+    await items.insert_one({"_id": "taken"})
+    with pytest.raises(PyMongoError):
+        await send_unordered(
+            [
+                insert(items, {"_id": "first"}),
+                insert(notes, {"_id": "a"}),
+                insert(items, {"_id": "taken"}),  # fails: the id is taken
+                insert(notes, {"_id": "b"}),
+                insert(items, {"_id": "after the failure"}),
+            ]
+        )
+    assert [d["_id"] async for d in notes.find({})] == ["a", "b"]
+    assert {d["_id"] async for d in items.find({})} == {"taken", "first"}

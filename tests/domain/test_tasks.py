@@ -3,7 +3,7 @@ import contextlib
 
 import pytest
 
-from domain.tasks import RECANCEL_S, cancel_and_wait
+from domain.tasks import RECANCEL_S, cancel_and_wait, settle
 
 
 async def test_a_task_that_swallows_its_cancellation_is_stopped_all_the_same() -> None:
@@ -42,3 +42,20 @@ async def test_a_task_that_failed_before_the_stop_reports_its_failure() -> None:
 
     with pytest.raises(LookupError, match="the store said no"):
         await cancel_and_wait(task)
+
+
+async def test_settle_waits_for_every_awaitable_before_raising_the_first_failure() -> None:
+    ended: list[str] = []
+
+    async def fails() -> None:
+        raise ValueError("first")
+
+    async def slow(name: str) -> str:
+        await asyncio.sleep(0.05)
+        ended.append(name)
+        return name
+
+    with pytest.raises(ValueError, match="first"):
+        await settle(fails(), slow("write"))
+    assert ended == ["write"], "the slow one ended before the failure was raised"
+    assert await settle(slow("a"), slow("b")) == ["a", "b"]
