@@ -76,6 +76,8 @@ async def start_runtime(
     await ensure_indexes(db, embedded=settings.mongodb_uri is None)
     if flagged := await IncidentRepository(db).flag_open():
         log.warning("flagged %d open incidents stored by an older version as open", flagged)
+    if mended := await AlertRepository(db).mend_resolution_times():
+        log.warning("gave %d alerts resolved by an older version their resolution time", mended)
     if await AlertRepository(db).drop_open_key_claims():
         log.warning("dropped the open-key claims: a unique index on alerts guards the keys now")
 

@@ -79,6 +79,30 @@ class AlertRepository:
         await database.drop_collection("open_keys")
         return True
 
+    async def mend_resolution_times(self) -> int:
+        """Give alerts resolved before 2026-11-27 the resolution time they were stored
+        without: resolving wrote it as `resolved_at`, a field nothing reads. Returns how
+        many were mended; each is mended once."""
+        cursor = self._alerts.find(
+            {"status": "resolved", "resolved_ms": None, "resolved_at": {"$ne": None}},
+            {"resolved_at": 1},
+        )
+        mends = [
+            UpdateOne(
+                {"_id": doc["_id"]},
+                {
+                    "$set": {
+                        "resolved_ms": to_ms(doc["resolved_at"]),
+                        "last_seen_ms": to_ms(doc["resolved_at"]),
+                    }
+                },
+            )
+            async for doc in cursor
+        ]
+        if mends:
+            await self._alerts.bulk_write(mends, ordered=False)
+        return len(mends)
+
     def repeat_writes(self, repeats: dict[str, int], seen_at: datetime) -> list[Write]:
         """Writes counting repeated sends: alert id -> times seen again in this batch."""
         by_times: dict[int, list[str]] = {}
@@ -115,8 +139,8 @@ class AlertRepository:
                         {
                             "$set": {
                                 "status": "resolved",
-                                "resolved_at": at,
-                                "last_seen_at": at,
+                                "resolved_ms": to_ms(at),
+                                "last_seen_ms": to_ms(at),
                                 "open_key": closed_key(alert.id),
                             }
                         },

@@ -371,3 +371,17 @@ async def test_a_batch_waiting_to_grow_another_batchs_incident_writes_its_own_at
     for incident_id in (opened_x["incident"]["id"], opened_y["incident"]["id"]):
         incident = (await client.data(INCIDENT, {"id": incident_id}))["incident"]
         assert incident["alertCount"] == 2
+
+
+async def test_a_resolved_alert_reads_back_when_it_was_resolved(client: GraphQLClient) -> None:
+    service = unique("resolvedat")
+    [opened] = await ingest(client, [alert(service, "disk", dedupKey="disk")])
+    [closed] = await ingest(client, [alert(service, "disk", dedupKey="disk", status="RESOLVED")])
+    assert closed["outcome"] == "RESOLVED"
+    query = """query($id: ID!) { incident(id: $id) { alerts(first: 5) { edges { node {
+        status receivedAt lastSeenAt resolvedAt } } } } }"""
+    data = await client.data(query, {"id": opened["incident"]["id"]})
+    [stored] = [e["node"] for e in data["incident"]["alerts"]["edges"]]
+    assert stored["status"] == "RESOLVED"
+    assert stored["resolvedAt"] is not None
+    assert stored["resolvedAt"] == stored["lastSeenAt"] >= stored["receivedAt"]
