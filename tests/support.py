@@ -334,18 +334,27 @@ def stored_alert(
     )
 
 
-def stored_incident(*, service_id: str, at: datetime, alerts: int = 1) -> Incident:
-    """A triggered incident as the store holds it, for tests that build one directly."""
+def stored_incident(
+    *,
+    service_id: str,
+    at: datetime,
+    last_event_at: datetime | None = None,
+    alerts: int = 1,
+    status: IncidentStatus = IncidentStatus.TRIGGERED,
+    incident_id: str | None = None,
+) -> Incident:
+    """An incident as the store holds it, for tests that build one directly: opened at
+    `at`, with alerts from `at` to `last_event_at` (default: `at`), all open."""
     return Incident(
-        id=new_id(),
+        id=incident_id or new_id(),
         number=1,
-        title="stored incident",
-        status=IncidentStatus.TRIGGERED,
-        severity=Severity.ERROR,
+        title="disk full",
+        status=status,
+        severity=Severity.WARNING,
         service_id=service_id,
         created_at=at,
         first_event_at=at,
-        last_event_at=at,
+        last_event_at=last_event_at or at,
         alert_count=alerts,
         open_alert_count=alerts,
     )

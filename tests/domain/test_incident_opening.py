@@ -4,29 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from domain.alert.model import Severity
 from domain.ids import new_id
-from domain.incident.model import Incident, IncidentStatus, TimelineEntry, TimelineKind
+from domain.incident.model import Incident, TimelineEntry, TimelineKind
 from domain.incident.opening import opening_field, opening_of, openings
 from domain.store.database import Database
+from tests.support import stored_incident
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def _incident() -> Incident:
-    return Incident(
-        id=new_id(),
-        number=7,
-        title="disk full",
-        status=IncidentStatus.TRIGGERED,
-        severity=Severity.WARNING,
-        service_id="api",
-        created_at=T0,
-        first_event_at=T0,
-        last_event_at=T0,
-        alert_count=2,
-        open_alert_count=2,
-    )
+    return stored_incident(service_id="api", at=T0, alerts=2)
 
 
 def _opening(incident: Incident) -> TimelineEntry:

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain.alert.model import Severity
-from domain.ids import new_id
 from domain.incident.model import Incident, IncidentStatus
 from domain.incident.repository import IncidentRepository
 from domain.store.database import Database
+from tests.support import stored_incident
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def _incident(service_id: str, status: IncidentStatus, last: datetime) -> Incident:
-    return Incident(
-        id=new_id(),
-        number=1,
-        title="disk full",
-        status=status,
-        severity=Severity.WARNING,
-        service_id=service_id,
-        created_at=T0,
-        first_event_at=last - timedelta(minutes=1),
-        last_event_at=last,
-        alert_count=1,
-        open_alert_count=1,
+    return stored_incident(
+        service_id=service_id, at=last - timedelta(minutes=1), last_event_at=last, status=status
     )
 
 

@@ -6,12 +6,12 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from correlation import Decision
-from domain.alert.model import Alert, Severity
+from domain.alert.model import Alert
 from domain.ids import new_id
 from domain.incident.model import Incident, IncidentStatus
 from domain.ingest.pending import PendingIncidents
 from domain.ingest.plan import plan_attachment
-from tests.support import stored_alert
+from tests.support import stored_alert, stored_incident
 
 T0 = datetime(2026, 11, 26, 9, tzinfo=UTC)
 
@@ -23,18 +23,13 @@ def incident(
     last: datetime,
     status: IncidentStatus = IncidentStatus.TRIGGERED,
 ) -> Incident:
-    return Incident(
-        id=incident_id,
-        number=1,
-        title="disk full",
-        status=status,
-        severity=Severity.WARNING,
+    return stored_incident(
+        incident_id=incident_id,
         service_id="svc",
-        created_at=T0,
-        first_event_at=T0,
+        at=T0,
         last_event_at=last,
-        alert_count=count,
-        open_alert_count=count,
+        alerts=count,
+        status=status,
     )
 
 
