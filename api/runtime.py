@@ -22,6 +22,7 @@ from domain.incident.repository import IncidentRepository
 from domain.store.database import Database, connect
 from domain.store.embedded import EmbeddedStore
 from domain.store.indexes import ensure_indexes
+from domain.store.migrations import run_once
 from notifications.hub import LiveHub
 from notifications.publisher import BroadcastPublisher
 from notifications.redis_broadcast import open_broadcast
@@ -76,7 +77,9 @@ async def start_runtime(
     await ensure_indexes(db, embedded=settings.mongodb_uri is None)
     if flagged := await IncidentRepository(db).flag_open():
         log.warning("flagged %d open incidents stored by an older version as open", flagged)
-    if mended := await AlertRepository(db).mend_resolution_times():
+    if mended := await run_once(
+        db, "alerts.resolution_times", AlertRepository(db).mend_resolution_times
+    ):
         log.warning("gave %d alerts resolved by an older version their resolution time", mended)
     if await AlertRepository(db).drop_open_key_claims():
         log.warning("dropped the open-key claims: a unique index on alerts guards the keys now")

@@ -82,7 +82,8 @@ class AlertRepository:
     async def mend_resolution_times(self) -> int:
         """Give alerts resolved before 2026-11-27 the resolution time they were stored
         without: resolving wrote it as `resolved_at`, a field nothing reads. Returns how
-        many were mended; each is mended once."""
+        many were mended. It reads every resolved alert: start-up runs it once per database
+        (domain/store/migrations.py)."""
         cursor = self._alerts.find(
             {"status": "resolved", "resolved_ms": None, "resolved_at": {"$ne": None}},
             {"resolved_at": 1},
