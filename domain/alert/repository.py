@@ -47,6 +47,15 @@ class AlertRepository:
                 await self._firing_keys.record(key, alert.id)
         return taken
 
+    async def keys_not_firing(self, keys: Iterable[str]) -> set[str] | None:
+        """Of `keys`, those under which this process knows no firing alert: the alerts
+        likely to be new. None when it keeps no map of firing keys (several replicas) and
+        cannot tell without asking the store."""
+        if self._firing_keys is None:
+            return None
+        wanted = set(keys)
+        return wanted - set(await self._firing_keys.ids_of(wanted))
+
     async def firing_by_open_keys(self, keys: Iterable[str]) -> dict[str, Alert]:
         """The firing alert of each key that has one."""
         wanted = set(keys)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 from correlation import Correlator, OpenIncident
 from domain.alert.explanation import CorrelationExplanation
@@ -52,6 +53,7 @@ from domain.noise.controls import NoiseControls, reshape
 from domain.service.model import Service
 from domain.service.service import ServiceCatalog
 from domain.store.multi_write import Write, send, send_unordered
+from domain.store.timestamps import to_ms
 from domain.tasks import settle
 
 # An unattached alert younger than this may still be in the hands of the ingest that stored it.
@@ -200,7 +202,7 @@ class AlertIngestor:
         ingest that died half-way); return how many."""
         now = self._clock.now()
         orphans = await self._alerts.unlinked_firing(now - UNLINKED_GRACE, limit)
-        plan, _ = await self._attach([], orphans, actor, now)
+        plan, _ = await self._attach(partial(_sorted, [], orphans), [], actor, now)
         await self._incidents.add_timeline(plan.timeline(actor))
         if not plan.empty:
             await self._publish(plan, plan.incidents_after())
@@ -268,11 +270,18 @@ class AlertIngestor:
         for key, index in first_of_key.items():
             alerts[index].count = sent_times[key]
         owned, borrowed = self._in_flight.claim(first_of_key)
+        existing: dict[str, Alert] = {}
         try:
-            existing = await self._alerts.firing_by_open_keys(owned)
-            fresh = [alerts[first_of_key[key]] for key in owned if key not in existing]
-            relink = await self._to_relink(existing, alerts, first_of_key, now)
-            plan, taken = await self._attach(fresh, relink, actor, now)
+
+            async def sort_out() -> tuple[list[Alert], list[Alert]]:
+                existing.update(await self._alerts.firing_by_open_keys(owned))
+                fresh = [alerts[first_of_key[key]] for key in owned if key not in existing]
+                return fresh, await self._to_relink(existing, alerts, first_of_key, now)
+
+            not_firing = await self._alerts.keys_not_firing(owned) or set()
+            plan, taken = await self._attach(
+                sort_out, [alerts[first_of_key[key]] for key in not_firing], actor, now
+            )
             if taken:
                 existing.update(await self._alerts.firing_by_open_keys(taken))
             self._in_flight.announce(
@@ -347,13 +356,15 @@ class AlertIngestor:
 
     async def _attach(
         self,
-        fresh: list[Alert],
-        relink: list[Alert],
+        sorting: Callable[[], Awaitable[tuple[list[Alert], list[Alert]]]],
+        expected: list[Alert],
         actor: str,
         now: datetime,
     ) -> tuple[AttachmentPlan, set[str]]:
-        """Attach alerts to incidents: `fresh` ones are stored here, `relink` ones (stored
-        without an incident) are linked.
+        """Attach alerts to incidents. `sorting` finds which are `fresh` (stored here) and
+        which to `relink` (stored without an incident, linked here); `expected` are the
+        alerts likely to turn out fresh, whose open incidents are read at the same time.
+        When some attachable alert was not expected, its open incidents are read after.
 
         The open incidents are read before the lock, the incidents are decided under it
         and written after it; what other batches decided meanwhile comes from
@@ -363,20 +374,28 @@ class AlertIngestor:
         plan as written and the open keys of fresh alerts a concurrent sender stored first;
         the caller writes the plan's timeline (new incidents carry their opening entry).
         """
-        attachable = [a for a in fresh if a.suppression is None] + relink
-        # With several replicas the claim spans the read and the incident writes (see
+        # With several replicas the claim spans the reads and the incident writes (see
         # domain/ingest/claim.py); a single process claims nothing here.
         async with self._claim.held() as claim:
             # With several replicas a correlator that remembers learns what the others
             # decided before it decides (see domain/ingest/decisions.py).
             latest_entry = claim.latest_entry if self._correlator.remembers else None
             with self._pending.reading() as read:
-                services = self._candidate_services(attachable)
-                stored = (
-                    await self._incidents.open_since(self._since(attachable, now), services)
-                    if attachable
-                    else []
+                likely = [a for a in expected if a.suppression is None]
+                # Which alerts are new and the open incidents they may join, in one round
+                # trip: the read covers every alert that may be new, and is narrowed after.
+                (fresh, relink), for_likely = await settle(
+                    sorting(), self._open_incidents(likely, now)
                 )
+                attachable = [a for a in fresh if a.suppression is None] + relink
+                services = self._candidate_services(attachable)
+                covered = {a.id for a in likely}
+                if not attachable:
+                    stored = []
+                elif all(a.id in covered for a in attachable):
+                    stored = _joinable(for_likely, self._since(attachable, now), services)
+                else:  # alerts to relink, or new where this process knew of a firing one
+                    stored = await self._open_incidents(attachable, now)
                 if latest_entry is not None:
                     self._correlator.restore(await self._decisions.catch_up(latest_entry))
                 async with self._correlation_lock:
@@ -433,6 +452,14 @@ class AlertIngestor:
             withdrawn = count - len(plan.members.get(incident_id, ()))
             if withdrawn:
                 await self._incidents.withdraw(incident_id, withdrawn)
+
+    async def _open_incidents(self, alerts: list[Alert], now: datetime) -> list[Incident]:
+        """The open incidents ``alerts`` may join, in creation order."""
+        if not alerts:
+            return []
+        return await self._incidents.open_since(
+            self._since(alerts, now), self._candidate_services(alerts)
+        )
 
     def _since(self, alerts: list[Alert], now: datetime) -> datetime:
         """How far back (event time) an open incident can still be joined by ``alerts``."""
@@ -558,6 +585,22 @@ class AlertIngestor:
         ]
         if events:
             await self._publisher.publish(events)
+
+
+async def _sorted(fresh: list[Alert], relink: list[Alert]) -> tuple[list[Alert], list[Alert]]:
+    return fresh, relink
+
+
+def _joinable(
+    incidents: list[Incident], since: datetime, services: set[str] | None
+) -> list[Incident]:
+    """Of open incidents read for more alerts, those `open_since(since, services)` reads."""
+    bound = to_ms(since)
+    return [
+        i
+        for i in incidents
+        if to_ms(i.last_event_at) >= bound and (services is None or i.service_id in services)
+    ]
 
 
 def _known(service: Service | None) -> Service:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from pymongo.monitoring import CommandStartedEvent
+from pymongo.monitoring import CommandStartedEvent, CommandSucceededEvent
 
 from domain.escalation import service_policies
 from domain.noise import controls
@@ -46,21 +46,47 @@ INGEST_COLLECTIONS = {
 
 
 class CollectionCounter(CommandCounter):
-    """Also remembers each counted command's collection, and what alerts were looked up by."""
+    """Also remembers each counted command's collection, what alerts were looked up by, and
+    when each counted command started and ended (`timeline`)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.by_collection: Counter[tuple[str, str]] = Counter()
         self.alert_lookups: list[set[str]] = []
+        self.timeline: list[tuple[str, str, str]] = []
+        """("started" or "ended", command, collection), in the order they happened."""
+        self._started: dict[int, tuple[str, str]] = {}
 
     def started(self, event: CommandStartedEvent) -> None:
         before = len(self.commands)
         super().started(event)
         if len(self.commands) > before:
             name = event.command_name
-            self.by_collection[(name, str(event.command.get(name)))] += 1
+            target = (name, str(event.command.get(name)))
+            self.by_collection[target] += 1
+            self.timeline.append(("started", *target))
+            self._started[event.request_id] = target
             if name == "find" and event.command["find"] == "alerts":
                 self.alert_lookups.append(set(event.command.get("filter", {})))
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        target = self._started.pop(event.request_id, None)
+        if target is not None:
+            self.timeline.append(("ended", *target))
+
+    def in_flight_together(self, *commands: tuple[str, str]) -> bool:
+        """Whether every one of `commands` started before any of them ended."""
+        ends = [
+            i
+            for i, (kind, *target) in enumerate(self.timeline)
+            if kind == "ended" and tuple(target) in commands
+        ]
+        starts = [
+            i
+            for i, (kind, *target) in enumerate(self.timeline)
+            if kind == "started" and tuple(target) in commands
+        ]
+        return len(starts) == len(commands) and max(starts) < min(ends)
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +116,7 @@ async def counted_request(
     counter.commands.clear()
     counter.by_collection.clear()
     counter.alert_lookups.clear()
+    counter.timeline.clear()
     counter.request_id = request_id = uuid.uuid4().hex
     try:
         answer = await send(request_id)
@@ -143,6 +170,9 @@ async def test_a_batch_of_100_costs_eight_store_commands(counted: LiveServer) ->
     }, commands
     assert isinstance(counted.counter, CollectionCounter)
     assert counted.counter.alert_lookups == [{"_id"}], "never by open key: a scan on the store"
+    # Round trips a batch does not wait for one after the other.
+    assert counted.counter.in_flight_together(("find", "alerts"), ("find", "incidents"))
+    assert counted.counter.in_flight_together(("insert", "timeline"), ("update", "alerts"))
 
 
 @pytest.mark.usefixtures("steady_caches")
