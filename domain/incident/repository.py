@@ -231,5 +231,19 @@ class IncidentRepository:
         return [doc["_id"] async for doc in cursor]
 
 
+def open_among(
+    incidents: list[Incident], active_since: datetime, service_ids: Iterable[str] | None
+) -> list[Incident]:
+    """Of open incidents read for a wider range, those `open_since(active_since,
+    service_ids)` would read: its conditions, applied in memory, order kept."""
+    bound = to_ms(active_since)
+    services = None if service_ids is None else set(service_ids)
+    return [
+        i
+        for i in incidents
+        if to_ms(i.last_event_at) >= bound and (services is None or i.service_id in services)
+    ]
+
+
 def _by_id(doc: Document) -> str:
     return str(doc["_id"])

@@ -35,7 +35,7 @@ from domain.ids import new_id
 from domain.incident.model import Incident, IncidentStatus
 from domain.incident.numbers import IncidentNumbers
 from domain.incident.regrouping import recounted
-from domain.incident.repository import IncidentRepository
+from domain.incident.repository import IncidentRepository, open_among
 from domain.incident.service import IncidentDesk
 from domain.ingest.claim import DecisionClaim, ProcessClaim
 from domain.ingest.decisions import DecisionLog
@@ -53,7 +53,6 @@ from domain.noise.controls import NoiseControls, reshape
 from domain.service.model import Service
 from domain.service.service import ServiceCatalog
 from domain.store.multi_write import Write, send, send_unordered
-from domain.store.timestamps import to_ms
 from domain.tasks import settle
 
 # An unattached alert younger than this may still be in the hands of the ingest that stored it.
@@ -393,7 +392,7 @@ class AlertIngestor:
                 if not attachable:
                     stored = []
                 elif all(a.id in covered for a in attachable):
-                    stored = _joinable(for_likely, self._since(attachable, now), services)
+                    stored = open_among(for_likely, self._since(attachable, now), services)
                 else:  # alerts to relink, or new where this process knew of a firing one
                     stored = await self._open_incidents(attachable, now)
                 if latest_entry is not None:
@@ -589,18 +588,6 @@ class AlertIngestor:
 
 async def _sorted(fresh: list[Alert], relink: list[Alert]) -> tuple[list[Alert], list[Alert]]:
     return fresh, relink
-
-
-def _joinable(
-    incidents: list[Incident], since: datetime, services: set[str] | None
-) -> list[Incident]:
-    """Of open incidents read for more alerts, those `open_since(since, services)` reads."""
-    bound = to_ms(since)
-    return [
-        i
-        for i in incidents
-        if to_ms(i.last_event_at) >= bound and (services is None or i.service_id in services)
-    ]
 
 
 def _known(service: Service | None) -> Service:

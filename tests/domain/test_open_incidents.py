@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from domain.incident.model import Incident, IncidentStatus
-from domain.incident.repository import IncidentRepository
+from domain.incident.repository import IncidentRepository, open_among
 from domain.store.database import Database
 from tests.support import stored_incident
 
@@ -57,3 +57,23 @@ async def test_open_incidents_stored_before_the_open_flag_are_flagged_once(db: D
     assert sorted(i.id for i in found) == sorted([triggered.id, acknowledged.id])
     stored = await db["incidents"].find_one({"_id": resolved.id})
     assert stored is not None and "open" not in stored
+
+
+async def test_narrowing_a_wider_read_gives_what_the_narrower_read_gives(db: Database) -> None:
+    incidents = [
+        _incident(service, IncidentStatus.TRIGGERED, T0 + timedelta(minutes=minutes))
+        for service in ("api", "db", "web")
+        for minutes in (-30, -4, 0, 3)
+    ]
+    await db["incidents"].insert_many([incident.to_document() for incident in incidents])
+    repository = IncidentRepository(db)
+    wide = await repository.open_since(T0 - timedelta(hours=1), None)
+
+    for since, services in [
+        (T0 - timedelta(minutes=5), ["api"]),
+        (T0, ["api", "web"]),
+        (T0 + timedelta(minutes=3), None),
+        (T0 - timedelta(minutes=4), []),
+    ]:
+        narrow = await repository.open_since(since, services)
+        assert [i.id for i in open_among(wide, since, services)] == [i.id for i in narrow]
